@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Laurel: a static site generator for a sales department's points portal.
+// The targets follow the pipeline: sources -> points -> site -> command line.
+let package = Package(
+    name: "Laurel",
+    products: [
+        .executable(name: "laurel", targets: ["laurel"]),
+        .executable(name: "laurel-bench", targets: ["laurel-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // libcmark, reached through pkg-config; only LaurelMarkdown imports it.
+        .systemLibrary(
+            name: "CCmark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]
+        ),
+        .target(name: "LaurelMarkdown", dependencies: ["CCmark"]),
+        .target(name: "LaurelSources", dependencies: ["LaurelMarkdown", .product(name: "Yams", package: "Yams")]),
+        .target(name: "LaurelPoints", dependencies: ["LaurelSources"]),
+        .target(
+            name: "LaurelSite",
+            dependencies: [
+                "LaurelSources", "LaurelPoints", "LaurelMarkdown",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .executableTarget(
+            name: "laurel",
+            dependencies: ["LaurelSite", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "laurel-bench",
+            dependencies: ["LaurelSite", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // libFuzzer entry point; built only by scripts/fuzz with -sanitize=fuzzer.
+        .executableTarget(name: "laurel-fuzz", dependencies: ["LaurelSite"]),
+        .testTarget(
+            name: "LaurelTests",
+            dependencies: [
+                "LaurelSources", "LaurelPoints", "LaurelSite", "LaurelMarkdown",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

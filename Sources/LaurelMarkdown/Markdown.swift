@@ -1,0 +1,119 @@
+import CCmark
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The only owner of libcmark: Markdown text in, HTML text out. Every cmark pointer is
+/// created and freed inside one call; none escapes this file.
+public enum Markdown {
+    /// Safe mode (the default of libcmark 0.30+: raw HTML is dropped, `javascript:` links
+    /// are removed) and UTF-8 validation. `CMARK_OPT_UNSAFE` is never set.
+    static let options: Int32 = CMARK_OPT_DEFAULT | CMARK_OPT_SAFE | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SOURCEPOS
+
+    /// A link or image of a document: its destination and the line (from 1) it is written on.
+    public struct LinkReference: Sendable, Hashable {
+        public let destination: String
+        public let line: Int
+        public let isImage: Bool
+    }
+
+    /// What to do with a link's destination when rendering.
+    public enum LinkRewrite: Sendable {
+        /// Keep it as written.
+        case keep
+        /// Replace the destination (an internal link made relative).
+        case replace(String)
+        /// Drop the link but keep its text (a link to a page that is not published).
+        case unlink
+    }
+
+    /// The links and images of a document, with the line each is written on.
+    public static func links(in text: String) -> [LinkReference] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return withDocument(text) { root in
+            var found: [LinkReference] = []
+            walk(root) { node in
+                let type = cmark_node_get_type(node)
+                guard type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE else { return }
+                let destination = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                let blockLine = Int(enclosingBlockLine(node))
+                found.append(LinkReference(destination: destination,
+                                           line: lineMentioning(destination, from: blockLine, in: lines),
+                                           isImage: type == CMARK_NODE_IMAGE))
+            }
+            return found
+        } ?? []
+    }
+
+    /// Renders a document as HTML in safe mode, rewriting link destinations first.
+    public static func html(_ text: String, rewrite: (String) -> LinkRewrite = { _ in .keep }) -> String {
+        withDocument(text) { root in
+            var unlink: [OpaquePointer] = []
+            walk(root) { node in
+                let type = cmark_node_get_type(node)
+                guard type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE else { return }
+                let destination = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                switch rewrite(destination) {
+                case .keep: break
+                case .replace(let url): _ = cmark_node_set_url(node, url)
+                case .unlink: unlink.append(node)
+                }
+            }
+            for node in unlink {
+                while let child = cmark_node_first_child(node) {
+                    _ = cmark_node_insert_before(node, child)
+                }
+                cmark_node_free(node)
+            }
+            guard let rendered = cmark_render_html(root, options & ~CMARK_OPT_SOURCEPOS) else { return "" }
+            defer { free(rendered) }
+            return String(cString: rendered)
+        } ?? ""
+    }
+
+    private static func withDocument<T>(_ text: String, _ body: (OpaquePointer) -> T) -> T? {
+        var copy = text
+        return copy.withUTF8 { buffer -> T? in
+            let root = buffer.withMemoryRebound(to: CChar.self) { chars in
+                cmark_parse_document(chars.baseAddress, chars.count, options)
+            }
+            guard let root else { return nil }
+            defer { cmark_node_free(root) }
+            return body(root)
+        }
+    }
+
+    private static func walk(_ root: OpaquePointer, _ visit: (OpaquePointer) -> Void) {
+        guard let iterator = cmark_iter_new(root) else { return }
+        defer { cmark_iter_free(iterator) }
+        var nodes: [OpaquePointer] = []
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) { nodes.append(node) }
+        }
+        // Visit after iterating, so a visitor may change the tree.
+        for node in nodes { visit(node) }
+    }
+
+    private static func enclosingBlockLine(_ node: OpaquePointer) -> Int32 {
+        var current: OpaquePointer? = node
+        while let n = current {
+            let line = cmark_node_get_start_line(n)
+            if line > 0 { return line }
+            current = cmark_node_parent(n)
+        }
+        return 1
+    }
+
+    /// libcmark gives lines for blocks only; find the line of the block that names the link.
+    private static func lineMentioning(_ destination: String, from blockLine: Int, in lines: [Substring]) -> Int {
+        guard !destination.isEmpty else { return blockLine }
+        var i = max(blockLine, 1)
+        while i <= lines.count {
+            if lines[i - 1].contains(destination) { return i }
+            i += 1
+        }
+        return blockLine
+    }
+}

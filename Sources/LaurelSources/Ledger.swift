@@ -1,0 +1,107 @@
+/// The six ledger verbs of FORMAT.md section 7.2.
+public enum Verb: UInt8, Sendable, CaseIterable {
+    case earn, award, deduct, redeem, reverse, balance
+
+    public var name: String {
+        switch self {
+        case .earn: return "earn"
+        case .award: return "award"
+        case .deduct: return "deduct"
+        case .redeem: return "redeem"
+        case .reverse: return "reverse"
+        case .balance: return "balance"
+        }
+    }
+}
+
+/// One line of a ledger file, parsed and resolved to roster, rule and reward indices.
+/// Kept small and flat: a department has a million of them.
+public struct LedgerEntry: Sendable {
+    public var date: Day
+    public var verb: Verb
+    /// False when the entry has an error and is left out (FORMAT.md 7.4).
+    public var isValid: Bool = true
+    /// Index into `Ledger.files` and 1-based line.
+    public var file: Int32
+    public var line: Int32
+    public var person: Int32 = -1
+    /// earn: the rule; redeem: the reward; award: the `rule:` (category only); reverse: the
+    /// index of the reversed entry in `Ledger.entries` once resolved.
+    public var subject: Int32 = -1
+    /// earn: `amount:` (-1 when absent).
+    public var amount: Int64 = -1
+    /// award, deduct, balance: POINTS.
+    public var points: Int64 = 0
+    /// earn, redeem: `qty:` (1 when absent).
+    public var qty: Int64 = 1
+    /// The approver of an award or deduct.
+    public var by: Int32 = -1
+    /// The entry's `id:` in `Ledger.ids`, -1 when it has none.
+    public var id: Int32 = -1
+    /// The memo's bytes inside the quotes, as an offset into the file's bytes (-1: no memo).
+    public var memoStart: Int32 = -1
+    public var memoLength: Int32 = 0
+    /// Where the `id:` value and a reverse's target id lie in the file's bytes, until interned.
+    var idStart: Int32 = -1
+    var idLength: Int16 = 0
+    var referenceStart: Int32 = -1
+    var referenceLength: Int16 = 0
+
+    public init(date: Day, verb: Verb, file: Int32, line: Int32) {
+        self.date = date
+        self.verb = verb
+        self.file = file
+        self.line = line
+    }
+
+    public var hasMemo: Bool { memoStart >= 0 }
+}
+
+/// One ledger file: its path and bytes (memos are decoded from them on demand).
+public struct LedgerFile: Sendable {
+    /// Path relative to the content folder, e.g. `ledger/2026-Q1.ledger`.
+    public let path: String
+    /// The path as diagnostics show it.
+    public let displayPath: String
+    public let bytes: [UInt8]
+}
+
+/// Every ledger entry of a portal in ledger order (FORMAT.md 7.3): by date, then file path,
+/// then line. `entries` is already in that order.
+public struct Ledger: Sendable {
+    public var files: [LedgerFile]
+    public var entries: [LedgerEntry]
+    /// Every `id:` used, by first use.
+    public var ids: SymbolTable
+
+    public init(files: [LedgerFile] = [], entries: [LedgerEntry] = [], ids: SymbolTable = SymbolTable()) {
+        self.files = files
+        self.entries = entries
+        self.ids = ids
+    }
+
+    /// The memo of an entry with `\"` and `\\` unescaped, or nil.
+    public func memo(of entry: LedgerEntry) -> String? {
+        guard entry.memoStart >= 0 else { return nil }
+        let bytes = files[Int(entry.file)].bytes
+        let s = Int(entry.memoStart), e = s + Int(entry.memoLength)
+        guard s >= 0, e <= bytes.count else { return nil }
+        let slice = bytes[s..<e]
+        if !slice.contains(92) { return String(decoding: slice, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(slice.count)
+        var escaped = false
+        for c in slice {
+            if escaped { out.append(c); escaped = false } else if c == 92 { escaped = true } else { out.append(c) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public func location(of entry: LedgerEntry) -> SourceLocation {
+        SourceLocation(path: files[Int(entry.file)].displayPath, line: Int(entry.line), column: 1)
+    }
+
+    public func idName(of entry: LedgerEntry) -> String? {
+        entry.id >= 0 ? ids.name(entry.id) : nil
+    }
+}

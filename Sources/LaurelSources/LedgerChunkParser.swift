@@ -1,0 +1,468 @@
+/// Parses the lines of one piece of a ledger file (FORMAT.md 7.1 and 7.2). Works on raw
+/// bytes: a million lines must read in a fraction of a second.
+struct ChunkParser {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let fileIndex: Int32
+    let displayPath: String
+    let references: LedgerReader.References
+
+    struct Result: Sendable {
+        var entries: [LedgerEntry] = []
+        /// Line numbers count from the chunk's first line.
+        var diagnostics: [Diagnostic] = []
+        var lineCount = 0
+    }
+
+    private struct Token {
+        enum Kind { case bare, keyValue, memo }
+        var kind: Kind
+        var start: Int        // first byte of the token
+        var end: Int          // one past the last byte
+        var keyEnd: Int = 0   // keyValue: the colon
+        var valueStart: Int = 0
+        var valueEnd: Int = 0
+    }
+
+    private enum Key: Int, CaseIterable {
+        case amount, qty, id, by, rule
+        var name: String {
+            switch self {
+            case .amount: return "amount"
+            case .qty: return "qty"
+            case .id: return "id"
+            case .by: return "by"
+            case .rule: return "rule"
+            }
+        }
+    }
+
+    func parse(_ range: Range<Int>) -> Result {
+        var result = Result()
+        result.entries.reserveCapacity(range.count / 64)
+        var tokens: [Token] = []
+        tokens.reserveCapacity(12)
+        var lineStart = range.lowerBound
+        var line = 0
+        while lineStart < range.upperBound {
+            line += 1
+            var lineEnd = lineStart
+            while lineEnd < range.upperBound && bytes[lineEnd] != 10 { lineEnd += 1 }
+            let next = lineEnd + 1
+            if lineEnd > lineStart && bytes[lineEnd - 1] == 13 { lineEnd -= 1 }
+            parseLine(lineStart, lineEnd, line: line, tokens: &tokens, into: &result)
+            lineStart = next
+        }
+        result.lineCount = line
+        return result
+    }
+
+    // MARK: lines
+
+    private func error(_ result: inout Result, _ line: Int, _ lineStart: Int, _ at: Int, _ message: String) {
+        result.diagnostics.append(Diagnostic(path: displayPath, line: line, column: column(lineStart, at), message: message))
+    }
+
+    private func column(_ lineStart: Int, _ at: Int) -> Int {
+        var c = 1
+        var i = lineStart
+        while i < at {
+            if bytes[i] & 0xC0 != 0x80 { c += 1 }
+            i += 1
+        }
+        return c
+    }
+
+    private func text(_ s: Int, _ e: Int) -> String {
+        let shown = String(decoding: UnsafeBufferPointer(rebasing: bytes[s..<min(e, s + 80)]), as: UTF8.self)
+        return e - s > 80 ? shown + "…" : shown
+    }
+
+    @inline(__always) private func isBlank(_ c: UInt8) -> Bool { c == 32 || c == 9 }
+
+    /// Splits a line into tokens; reports the first syntax problem and returns false.
+    private func tokenize(_ ls: Int, _ le: Int, line: Int, tokens: inout [Token], into result: inout Result) -> Bool {
+        tokens.removeAll(keepingCapacity: true)
+        var i = ls
+        while i < le {
+            let c = bytes[i]
+            if isBlank(c) { i += 1; continue }
+            if c == 59 { break }  // ;
+            if c < 32 || c == 127 {
+                error(&result, line, ls, i, "control character (byte \(c)) in the entry; only spaces and tabs separate fields")
+                return false
+            }
+            if c == 34 {  // "
+                guard let close = closingQuote(from: i, le, ls, line, &result) else { return false }
+                tokens.append(Token(kind: .memo, start: i, end: close + 1, valueStart: i + 1, valueEnd: close))
+                i = close + 1
+            } else {
+                var j = i
+                var colon = -1
+                while j < le {
+                    let d = bytes[j]
+                    if isBlank(d) || d == 59 || d == 34 { break }
+                    if d < 32 || d == 127 {
+                        error(&result, line, ls, j, "control character (byte \(d)) in the entry; only spaces and tabs separate fields")
+                        return false
+                    }
+                    if d == 58 && colon < 0 { colon = j }
+                    j += 1
+                }
+                if j < le && bytes[j] == 34 {
+                    guard colon >= 0 && colon == j - 1 else {
+                        error(&result, line, ls, j, "unexpected '\"' inside '\(text(i, j))'; quote a whole memo (\"…\") or a key's value (key:\"…\")")
+                        return false
+                    }
+                    guard let close = closingQuote(from: j, le, ls, line, &result) else { return false }
+                    tokens.append(Token(kind: .keyValue, start: i, end: close + 1, keyEnd: colon, valueStart: j + 1, valueEnd: close))
+                    j = close + 1
+                } else if colon >= 0 {
+                    tokens.append(Token(kind: .keyValue, start: i, end: j, keyEnd: colon, valueStart: colon + 1, valueEnd: j))
+                } else {
+                    tokens.append(Token(kind: .bare, start: i, end: j))
+                }
+                i = j
+            }
+            if i < le && !isBlank(bytes[i]) && bytes[i] != 59 {
+                error(&result, line, ls, i, "expected a space after the closing quote")
+                return false
+            }
+        }
+        return true
+    }
+
+    /// The index of the quote closing the one at `open`; checks escapes and UTF-8.
+    private func closingQuote(from open: Int, _ le: Int, _ ls: Int, _ line: Int, _ result: inout Result) -> Int? {
+        var j = open + 1
+        while j < le {
+            let d = bytes[j]
+            if d == 92 {  // backslash
+                if j + 1 < le && (bytes[j + 1] == 34 || bytes[j + 1] == 92) {
+                    j += 2
+                    continue
+                }
+                error(&result, line, ls, j, "unknown escape in quotes; only \\\" and \\\\ are allowed (write \\\\ for a backslash)")
+                return nil
+            }
+            if d == 34 { return j }
+            if d < 32 && d != 9 || d == 127 {
+                error(&result, line, ls, j, "control character (byte \(d)) inside quotes")
+                return nil
+            }
+            j += 1
+        }
+        error(&result, line, ls, open, "unterminated quote: add the closing '\"' before the end of the line")
+        return nil
+    }
+
+    /// Checks the bytes of a line are UTF-8 (only lines with non-ASCII bytes pay for this).
+    private func checkUTF8(_ ls: Int, _ le: Int, line: Int, into result: inout Result) -> Bool {
+        var i = ls
+        while i < le && bytes[i] < 0x80 { i += 1 }
+        if i == le { return true }
+        let slice = ArraySlice(UnsafeBufferPointer(rebasing: bytes[ls..<le]))
+        if let bad = SourceText.firstInvalidUTF8(slice) {
+            error(&result, line, ls, ls + (bad - slice.startIndex), "invalid UTF-8; save the ledger file as UTF-8")
+            return false
+        }
+        return true
+    }
+
+    private func parseLine(_ ls: Int, _ le: Int, line: Int, tokens: inout [Token], into result: inout Result) {
+        guard checkUTF8(ls, le, line: line, into: &result),
+              tokenize(ls, le, line: line, tokens: &tokens, into: &result),
+              !tokens.isEmpty else { return }
+        let first = tokens[0]
+        guard first.kind == .bare, let date = Day(bytes: bytes[first.start..<first.end]) else {
+            error(&result, line, ls, first.start, "expected a date YYYY-MM-DD at the start of the entry, found '\(text(first.start, first.end))'")
+            return
+        }
+        guard tokens.count >= 2 else {
+            error(&result, line, ls, first.end, "expected a verb after the date: earn, award, deduct, redeem, reverse or balance")
+            return
+        }
+        let verbToken = tokens[1]
+        guard verbToken.kind == .bare, let verb = verb(verbToken) else {
+            error(&result, line, ls, verbToken.start,
+                  "unknown verb '\(text(verbToken.start, verbToken.end))'; expected earn, award, deduct, redeem, reverse or balance")
+            return
+        }
+        var entry = LedgerEntry(date: date, verb: verb, file: fileIndex, line: Int32(line))
+        var ok = true
+        func fail(_ at: Int, _ message: String) {
+            error(&result, line, ls, at, message)
+            ok = false
+        }
+
+        // Positional arguments come right after the verb.
+        let names: [String]
+        switch verb {
+        case .earn: names = ["PERSON", "RULE"]
+        case .award, .deduct, .balance: names = ["PERSON", "POINTS"]
+        case .redeem: names = ["PERSON", "REWARD"]
+        case .reverse: names = ["ID"]
+        }
+        var index = 2
+        var positional: [Token] = []
+        while index < tokens.count && tokens[index].kind == .bare && positional.count < names.count {
+            positional.append(tokens[index])
+            index += 1
+        }
+        if positional.count < names.count {
+            let at = index < tokens.count ? tokens[index].start : le
+            fail(at, "\(verb.name) expects \(names.joined(separator: " ")); missing \(names[positional.count])")
+        }
+
+        // key:value pairs and the memo, in any order.
+        var seen = [Int](repeating: -1, count: Key.allCases.count)
+        var memo: Token?
+        while index < tokens.count {
+            let t = tokens[index]
+            index += 1
+            switch t.kind {
+            case .bare:
+                fail(t.start, "unexpected argument '\(text(t.start, t.end))'; \(verb.name) takes \(names.joined(separator: " ")) then key:value pairs and a memo")
+            case .memo:
+                if memo != nil {
+                    fail(t.start, "a second memo; an entry has at most one quoted memo")
+                } else {
+                    memo = t
+                }
+            case .keyValue:
+                guard let key = key(t) else {
+                    fail(t.start, "unknown key '\(text(t.start, t.keyEnd))'; \(verb.name) takes \(allowedKeys(verb).map { $0.name + ":" }.joined(separator: ", "))")
+                    continue
+                }
+                guard allowedKeys(verb).contains(key) else {
+                    let allowed = allowedKeys(verb)
+                    fail(t.start, "\(verb.name) does not take \(key.name):" + (allowed.isEmpty ? "" : "; it takes \(allowed.map { $0.name + ":" }.joined(separator: ", "))"))
+                    continue
+                }
+                if seen[key.rawValue] >= 0 {
+                    fail(t.start, "repeated key \(key.name):; give it once")
+                    continue
+                }
+                if t.valueEnd == t.valueStart {
+                    fail(t.valueStart, "empty value for \(key.name):")
+                    continue
+                }
+                seen[key.rawValue] = index - 1
+            }
+        }
+        func keyToken(_ k: Key) -> Token? { seen[k.rawValue] >= 0 ? tokens[seen[k.rawValue]] : nil }
+
+        if let m = memo {
+            entry.memoStart = Int32(m.valueStart)
+            entry.memoLength = Int32(m.valueEnd - m.valueStart)
+        }
+        if let t = keyToken(.id) {
+            if isIdentifier(t.valueStart, t.valueEnd) {
+                entry.idStart = Int32(t.valueStart)
+                entry.idLength = Int16(t.valueEnd - t.valueStart)
+            } else {
+                fail(t.valueStart, "'\(text(t.valueStart, t.valueEnd))' is not a valid id: use \(Identifier.rule)")
+            }
+        }
+
+        if positional.count == names.count {
+            switch verb {
+            case .earn:
+                resolveEarn(&entry, positional, keyToken(.amount), keyToken(.qty), fail)
+            case .award, .deduct:
+                entry.person = person(positional[0], date, fail) ?? -1
+                entry.points = number(positional[1], what: "POINTS", min: 1, fail) ?? 0
+                if let t = keyToken(.by) {
+                    if let by = lookup(t.valueStart, t.valueEnd, references.peopleIndex, "person", "people.yaml", fail) {
+                        entry.by = by
+                        if by == entry.person {
+                            fail(t.valueStart, "by: names the entry's own person; an award or deduction is approved by someone else")
+                        }
+                    }
+                } else {
+                    fail(verbToken.start, "\(verb.name) needs by:PERSON, the person who approved it")
+                }
+                if verb == .award, let t = keyToken(.rule) {
+                    entry.subject = lookup(t.valueStart, t.valueEnd, references.ruleIndex, "rule", "rules.yaml", fail) ?? -1
+                }
+                if memo == nil || memo?.valueStart == memo?.valueEnd {
+                    fail(memo?.start ?? le, "\(verb.name) needs a memo saying why, in quotes: \"…\"")
+                }
+            case .redeem:
+                entry.person = person(positional[0], date, fail) ?? -1
+                let qty = keyToken(.qty).flatMap { number($0, valueOf: "qty", min: 1, fail) }
+                entry.qty = qty ?? 1
+                if let reward = lookup(positional[1].start, positional[1].end, references.rewardIndex, "reward", "rewards.yaml", fail) {
+                    entry.subject = reward
+                    let r = references.rewards[Int(reward)]
+                    if let cost = r.cost(on: date) {
+                        let (total, overflow) = cost.multipliedReportingOverflow(by: entry.qty)
+                        if overflow || total > LedgerReader.pointsLimit {
+                            fail(positional[1].start, "this redemption costs more than 1,000,000,000 points; lower qty:")
+                        }
+                    } else if let firstCost = r.costs.first {
+                        fail(positional[1].start, "reward '\(r.id)' has no cost in force on \(date); its first cost starts \(firstCost.since)")
+                    }
+                }
+            case .reverse:
+                let t = positional[0]
+                if isIdentifier(t.start, t.end) {
+                    entry.referenceStart = Int32(t.start)
+                    entry.referenceLength = Int16(t.end - t.start)
+                } else {
+                    fail(t.start, "'\(text(t.start, t.end))' is not a valid id: use \(Identifier.rule)")
+                }
+            case .balance:
+                entry.person = person(positional[0], date, fail) ?? -1
+                entry.points = number(positional[1], what: "POINTS", min: 0, fail) ?? 0
+            }
+        }
+        entry.isValid = ok
+        result.entries.append(entry)
+    }
+
+    // MARK: verbs
+
+    private func resolveEarn(_ entry: inout LedgerEntry, _ positional: [Token], _ amountToken: Token?, _ qtyToken: Token?,
+                             _ fail: (Int, String) -> Void) {
+        entry.person = person(positional[0], entry.date, fail) ?? -1
+        let amount = amountToken.flatMap { number($0, valueOf: "amount", min: 0, fail) }
+        let qty = qtyToken.flatMap { number($0, valueOf: "qty", min: 1, fail) }
+        entry.amount = amount ?? -1
+        entry.qty = qty ?? 1
+        let ruleToken = positional[1]
+        guard let ruleIndex = lookup(ruleToken.start, ruleToken.end, references.ruleIndex, "rule", "rules.yaml", fail) else { return }
+        entry.subject = ruleIndex
+        let rule = references.rules[Int(ruleIndex)]
+        if rule.isTarget {
+            fail(ruleToken.start, "'\(rule.id)' is a target rule; its bonus is computed from targets.yaml and is never written in the ledger")
+            return
+        }
+        guard let v = rule.versionIndex(on: entry.date) else {
+            let first = rule.versions.first.map { " (its first version starts \($0.since))" } ?? ""
+            fail(ruleToken.start, "rule '\(rule.id)' has no version in force on \(entry.date)\(first)")
+            return
+        }
+        let version = rule.versions[v]
+        if version.retired {
+            fail(ruleToken.start, "rule '\(rule.id)' is retired since \(version.since); earning under it from that date is an error")
+            return
+        }
+        if let per = version.per {
+            if let q = qtyToken {
+                fail(q.start, "qty: is not allowed on '\(rule.id)', a rate rule (points per \(per) of amount); give amount: only")
+            }
+            guard amountToken != nil else {
+                fail(ruleToken.start, "'\(rule.id)' is a rate rule: add amount:N (points = floor(amount / \(per)) * \(version.points))")
+                return
+            }
+            if let a = amount {
+                let (p, overflow) = (a / per).multipliedReportingOverflow(by: version.points)
+                if overflow || p > LedgerReader.pointsLimit {
+                    fail(amountToken?.valueStart ?? ruleToken.start, "this entry computes to more than 1,000,000,000 points; check amount:")
+                }
+            }
+        } else if let q = qty {
+            let (p, overflow) = q.multipliedReportingOverflow(by: version.points)
+            if overflow || p > LedgerReader.pointsLimit {
+                fail(qtyToken?.valueStart ?? ruleToken.start, "this entry computes to more than 1,000,000,000 points; check qty:")
+            }
+        }
+    }
+
+    private func person(_ t: Token, _ date: Day, _ fail: (Int, String) -> Void) -> Int32? {
+        guard let p = lookup(t.start, t.end, references.peopleIndex, "person", "people.yaml", fail) else { return nil }
+        let person = references.people[Int(p)]
+        if let joined = person.joined, date < joined {
+            fail(t.start, "\(person.id) joined on \(joined); an entry naming them cannot be dated \(date)")
+        } else if let left = person.left, date > left {
+            fail(t.start, "\(person.id) left on \(left); an entry naming them cannot be dated \(date)")
+        }
+        return p
+    }
+
+    private func lookup(_ s: Int, _ e: Int, _ table: SymbolTable, _ what: String, _ file: String, _ fail: (Int, String) -> Void) -> Int32? {
+        if let found = table.find(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[s..<e]))) { return found }
+        if isIdentifier(s, e) {
+            fail(s, "unknown \(what) '\(text(s, e))'; it must be an id of \(file)")
+        } else {
+            fail(s, "'\(text(s, e))' is not a valid \(what) id: use \(Identifier.rule)")
+        }
+        return nil
+    }
+
+    private func isIdentifier(_ s: Int, _ e: Int) -> Bool {
+        Identifier.isValid(UnsafeBufferPointer(rebasing: bytes[s..<e]))
+    }
+
+    private func number(_ t: Token, what: String, min: Int64, _ fail: (Int, String) -> Void) -> Int64? {
+        parseNumber(t.start, t.end, what: what, min: min, fail)
+    }
+
+    private func number(_ t: Token, valueOf key: String, min: Int64, _ fail: (Int, String) -> Void) -> Int64? {
+        parseNumber(t.valueStart, t.valueEnd, what: key, min: min, fail)
+    }
+
+    private func parseNumber(_ s: Int, _ e: Int, what: String, min: Int64, _ fail: (Int, String) -> Void) -> Int64? {
+        var n: Int64 = 0
+        var i = s
+        while i < e {
+            let c = bytes[i]
+            guard c >= 48 && c <= 57 else {
+                fail(s, "expected a whole number for \(what), found '\(text(s, e))'")
+                return nil
+            }
+            n = n &* 10 &+ Int64(c - 48)
+            i += 1
+        }
+        if e - s > LedgerReader.maxDigits {
+            fail(s, "\(what) has more than \(LedgerReader.maxDigits) digits")
+            return nil
+        }
+        if e == s || n < min {
+            fail(s, "\(what) must be at least \(min), found '\(text(s, e))'")
+            return nil
+        }
+        return n
+    }
+
+    private func verb(_ t: Token) -> Verb? {
+        let len = t.end - t.start
+        let b = bytes[t.start]
+        let candidate: Verb
+        switch (b, len) {
+        case (101, 4): candidate = .earn
+        case (97, 5): candidate = .award
+        case (100, 6): candidate = .deduct
+        case (114, 6): candidate = .redeem
+        case (114, 7): candidate = .reverse
+        case (98, 7): candidate = .balance
+        default: return nil
+        }
+        return matches(t.start, t.end, candidate.name) ? candidate : nil
+    }
+
+    private func key(_ t: Token) -> Key? {
+        for k in Key.allCases where matches(t.start, t.keyEnd, k.name) { return k }
+        return nil
+    }
+
+    private func matches(_ s: Int, _ e: Int, _ word: String) -> Bool {
+        var i = s
+        for c in word.utf8 {
+            guard i < e, bytes[i] == c else { return false }
+            i += 1
+        }
+        return i == e
+    }
+
+    private func allowedKeys(_ verb: Verb) -> [Key] {
+        switch verb {
+        case .earn: return [.amount, .qty, .id]
+        case .award: return [.by, .rule, .id]
+        case .deduct: return [.by, .id]
+        case .redeem: return [.qty, .id]
+        case .reverse: return [.id]
+        case .balance: return []
+        }
+    }
+}

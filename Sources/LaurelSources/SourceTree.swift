@@ -1,0 +1,80 @@
+import Foundation
+
+/// The files of one portal's sources (the `--content` folder), by path relative to it.
+/// Tests build one in memory; the command line reads one from disk.
+public struct SourceTree: Sendable {
+    /// Relative path (with `/`) -> bytes.
+    public var files: [String: [UInt8]]
+    /// How paths are shown in diagnostics: the `--content` argument as given, e.g. `Content`.
+    public var label: String
+
+    public init(label: String = "Content", files: [String: [UInt8]]) {
+        self.label = label
+        self.files = files
+    }
+
+    public init(label: String = "Content", texts: [String: String]) {
+        self.init(label: label, files: texts.mapValues { Array($0.utf8) })
+    }
+
+    /// The path as a diagnostic names it.
+    public func display(_ relative: String) -> String {
+        if label.isEmpty || label == "." { return relative }
+        return label.hasSuffix("/") ? label + relative : label + "/" + relative
+    }
+
+    /// Relative paths under `folder/` ending in `suffix`, in byte order of the path.
+    public func paths(under folder: String, suffix: String) -> [String] {
+        let prefix = folder + "/"
+        return files.keys.filter { $0.hasPrefix(prefix) && $0.hasSuffix(suffix) }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    public enum ReadError: Error, CustomStringConvertible {
+        case notAFolder(String)
+        case unreadable(String, String)
+        public var description: String {
+            switch self {
+            case .notAFolder(let p): return "\(p): not a folder (expected the portal's content folder with portal.yaml)"
+            case .unreadable(let p, let why): return "\(p): cannot be read: \(why)"
+            }
+        }
+    }
+
+    /// Reads every regular file below `folder`. Hidden files and folders (starting with `.`)
+    /// are skipped; symbolic links are not followed out of the folder.
+    public static func read(folder: String, label: String? = nil) throws -> SourceTree {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ReadError.notAFolder(folder)
+        }
+        var files: [String: [UInt8]] = [:]
+        try walk(root: folder, relative: "", into: &files)
+        var shown = label ?? folder
+        while shown.count > 1 && shown.hasSuffix("/") { shown.removeLast() }
+        return SourceTree(label: shown, files: files)
+    }
+
+    private static func walk(root: String, relative: String, into files: inout [String: [UInt8]]) throws {
+        let fm = FileManager.default
+        let here = relative.isEmpty ? root : root + "/" + relative
+        let names: [String]
+        do { names = try fm.contentsOfDirectory(atPath: here) } catch {
+            throw ReadError.unreadable(here, "\(error.localizedDescription)")
+        }
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            let full = root + "/" + rel
+            guard let attributes = try? fm.attributesOfItem(atPath: full),
+                  let type = attributes[.type] as? FileAttributeType else { continue }
+            if type == .typeDirectory {
+                try walk(root: root, relative: rel, into: &files)
+            } else if type == .typeRegular {
+                guard let data = fm.contents(atPath: full) else {
+                    throw ReadError.unreadable(full, "permission denied or read error")
+                }
+                files[rel] = [UInt8](data)
+            }
+        }
+    }
+}
