@@ -88,13 +88,14 @@ struct Check: ParsableCommand {
     @OptionGroup var options: ContentOptions
 
     func run() throws {
-        let tree = try options.readTree()
-        let run = PortalRun.check(tree, asOf: options.asOfChoice, jobs: options.jobs)
+        var times = StageTimes()
+        let tree = try times.measure("read") { try options.readTree() }
+        let run = PortalRun.check(tree, asOf: options.asOfChoice, jobs: options.jobs, times: times)
         options.report(run)
         if run.hasErrors { throw ExitCode(ExitStatus.contentErrors.rawValue) }
         if !options.quiet, let book = run.book {
             let entries = run.sources.ledger.entries.count
-            print("\(options.content): clean — \(run.sources.people.count) people, \(entries) ledger entries, \(run.sources.pages.count) pages; as of \(run.asOf), period \(book.period)")
+            print("\(options.content): clean — \(run.sources.people.count) people, \(entries) ledger entries, \(run.sources.pages.count) pages; as of \(run.asOf), period \(book.period) (\(run.times.summary))")
         }
     }
 }
@@ -124,8 +125,8 @@ struct Build: ParsableCommand {
     var output = "public"
 
     func run() throws {
-        let tree = try options.readTree()
         var times = StageTimes()
+        let tree = try times.measure("read") { try options.readTree() }
         let run = PortalRun.check(tree, asOf: options.asOfChoice, jobs: options.jobs, times: times)
         times = run.times
         options.report(run)
