@@ -33,13 +33,13 @@ public struct EntryOutcome: Sendable {
     public var points: Int64 = 0
     /// earn: the part cut off by the cap.
     public var capped: Int64 = 0
-    /// earn: index of the rule version in force; redeem: the cost per unit in force.
+    /// earn: index of the rule version in force (into `Rule.versions`); redeem: index of the
+    /// cost in force (into `Reward.costs`).
     public var ruleVersion: Int16 = -1
     /// earn, award: index of the lot in the person's account.
     public var lot: Int32 = -1
     /// The `reverse` entry that undid this one, if any (applied reversals only).
     public var reversedBy: Int32 = -1
-    /// redeem, deduct: which lots paid and how much (after any clawback rewrite).
     public var isReversed: Bool { reversedBy >= 0 }
 }
 

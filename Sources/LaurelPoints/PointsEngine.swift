@@ -13,6 +13,12 @@ public enum PointsEngine {
     }
 }
 
+/// Points given under one rule to one person in one calendar month (cap windows).
+struct MonthPoints {
+    var month: Int
+    var points: Int64
+}
+
 /// The mutable state of one engine run, kept out of sight of callers.
 struct EngineRun {
     let sources: PortalSources
@@ -30,8 +36,10 @@ struct EngineRun {
     var lifetime: [Int64]
 
     /// Cap windows: points given per (person, rule) per month, for rules with any cap.
-    var capMonths: [Int64: [(month: Int, points: Int64)]] = [:]
-    let ruleHasCap: [Bool]
+    var capMonths: [Int64: [MonthPoints]] = [:]
+    let rules: RuleTable
+    /// Rules that some target sums (`metric:`).
+    let isMetric: [Bool]
     /// Target bookkeeping (4.4).
     let targetSchedule: [Int]  // indices into sources.targets by (last day, rule id, person id)
     var nextTarget = 0
@@ -53,7 +61,12 @@ struct EngineRun {
         spendings = Array(repeating: [], count: people)
         stockUsed = Array(repeating: 0, count: sources.rewards.count)
         lifetime = Array(repeating: 0, count: people)
-        ruleHasCap = sources.rules.map { r in r.versions.contains { $0.cap != nil } }
+        rules = RuleTable(sources.rules)
+        var isMetric = [Bool](repeating: false, count: sources.rules.count)
+        for r in sources.rules {
+            if case .target(let m, _) = r.kind, m >= 0 { isMetric[Int(m)] = true }
+        }
+        self.isMetric = isMetric
         let targets = sources.targets
         targetSchedule = targets.indices.sorted { a, b in
             let ta = targets[a], tb = targets[b]
@@ -133,49 +146,53 @@ struct EngineRun {
     mutating func earn(_ i: Int, _ e: LedgerEntry) {
         let p = Int(e.person)
         let r = Int(e.subject)
-        let rule = sources.rules[r]
-        guard let v = rule.versionIndex(on: e.date) else { return }
-        let version = rule.versions[v]
-        let computed: Int64
-        if let per = version.per {
-            computed = (max(e.amount, 0) / per) * version.points
-        } else {
-            computed = e.qty * version.points
-        }
+        guard let v = rules.versionInForce(rule: r, on: e.date) else { return }
+        let version = rules.versions[v]
+        let computed = version.per > 0 ? (max(e.amount, 0) / version.per) * version.points : e.qty * version.points
         var given = computed
-        if ruleHasCap[r] {
-            let key = Int64(p) << 32 | Int64(r)
-            let month = e.date.monthIndex
-            var history = capMonths[key] ?? []
-            if let cap = version.cap {
-                let window = Period(kind: cap.per, containing: e.date)
-                let firstMonth = window.firstDay.monthIndex
-                var already: Int64 = 0
-                for h in history.reversed() {
-                    if h.month < firstMonth { break }
-                    already += h.points
-                }
-                given = max(0, min(computed, cap.max - already))
-            }
-            if let last = history.last, last.month == month {
-                history[history.count - 1].points += given
-            } else {
-                history.append((month, given))
-            }
-            capMonths[key] = history
+        if rules.hasCap[r] {
+            given = applyCap(person: p, rule: r, cap: version.cap, date: e.date, points: computed)
         }
         outcomes[i].points = given
         outcomes[i].capped = computed - given
-        outcomes[i].ruleVersion = Int16(v)
+        outcomes[i].ruleVersion = Int16(rules.position(of: v, rule: r))
         outcomes[i].lot = addLot(person: p, origin: Int32(i), date: e.date, points: given,
                                  expiry: version.expiry ?? sources.settings.expiry)
         lifetime[p] += given
         outcomes[i].applied = true
         accounts[p].entries.append(Int32(i))
-        if e.amount > 0, let targets = targetsByMetric[Int64(r) << 32 | Int64(p)] {
+        if isMetric[r] && e.amount > 0, let targets = targetsByMetric[Int64(r) << 32 | Int64(p)] {
             for t in targets where sources.targets[t].period.contains(e.date) && !settled[t] {
                 metric[t] += e.amount
             }
+        }
+    }
+
+    /// 4.2: an entry gets min(points, max - already earned from the rule in the cap's window);
+    /// "already earned" is what earlier entries were given, under any version, reversed or not.
+    mutating func applyCap(person p: Int, rule r: Int, cap: Cap?, date: Day, points: Int64) -> Int64 {
+        let key = Int64(p) << 32 | Int64(r)
+        let month = date.monthIndex
+        var given = points
+        if let cap {
+            let firstMonth = Period(kind: cap.per, containing: date).firstDay.monthIndex
+            var already: Int64 = 0
+            for h in (capMonths[key] ?? []).reversed() {
+                if h.month < firstMonth { break }
+                already += h.points
+            }
+            given = max(0, min(points, cap.max - already))
+        }
+        EngineRun.record(given, month: month, in: &capMonths[key, default: []])
+        return given
+    }
+
+    /// Adds points to the last month of a history, or starts a new month (in place).
+    static func record(_ points: Int64, month: Int, in history: inout [MonthPoints]) {
+        if let last = history.last, last.month == month {
+            history[history.count - 1].points += points
+        } else {
+            history.append(MonthPoints(month: month, points: points))
         }
     }
 
@@ -183,6 +200,7 @@ struct EngineRun {
         let p = Int(e.person)
         let reward = sources.rewards[Int(e.subject)]
         guard let unit = reward.cost(on: e.date) else { return }
+        outcomes[i].ruleVersion = Int16(truncatingIfNeeded: reward.costs.lastIndex { $0.since <= e.date } ?? -1)
         let cost = unit * e.qty
         var ok = true
         if let stock = reward.stock, stockUsed[Int(e.subject)] + e.qty > stock {

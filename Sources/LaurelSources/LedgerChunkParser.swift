@@ -1,10 +1,22 @@
 /// Parses the lines of one piece of a ledger file (FORMAT.md 7.1 and 7.2). Works on raw
 /// bytes: a million lines must read in a fraction of a second.
-struct ChunkParser {
+final class ChunkParser {
     let bytes: UnsafeBufferPointer<UInt8>
     let fileIndex: Int32
     let displayPath: String
     let references: LedgerReader.References
+    private var result = Result()
+    /// The line being parsed: its number, first byte, and whether it is still free of errors.
+    private var line = 0
+    private var lineStart = 0
+    private var entryOK = true
+
+    init(bytes: UnsafeBufferPointer<UInt8>, fileIndex: Int32, displayPath: String, references: LedgerReader.References) {
+        self.bytes = bytes
+        self.fileIndex = fileIndex
+        self.displayPath = displayPath
+        self.references = references
+    }
 
     struct Result: Sendable {
         var entries: [LedgerEntry] = []
@@ -37,29 +49,35 @@ struct ChunkParser {
     }
 
     func parse(_ range: Range<Int>) -> Result {
-        var result = Result()
+        result = Result()
         result.entries.reserveCapacity(range.count / 64)
         var tokens: [Token] = []
         tokens.reserveCapacity(12)
-        var lineStart = range.lowerBound
-        var line = 0
-        while lineStart < range.upperBound {
+        var start = range.lowerBound
+        line = 0
+        while start < range.upperBound {
             line += 1
-            var lineEnd = lineStart
+            var lineEnd = start
             while lineEnd < range.upperBound && bytes[lineEnd] != 10 { lineEnd += 1 }
             let next = lineEnd + 1
-            if lineEnd > lineStart && bytes[lineEnd - 1] == 13 { lineEnd -= 1 }
-            parseLine(lineStart, lineEnd, line: line, tokens: &tokens, into: &result)
-            lineStart = next
+            if lineEnd > start && bytes[lineEnd - 1] == 13 { lineEnd -= 1 }
+            lineStart = start
+            entryOK = true
+            parseLine(start, lineEnd, tokens: &tokens)
+            start = next
         }
         result.lineCount = line
-        return result
+        let done = result
+        result = Result()
+        return done
     }
 
     // MARK: lines
 
-    private func error(_ result: inout Result, _ line: Int, _ lineStart: Int, _ at: Int, _ message: String) {
+    /// Reports a problem at byte `at` of the current line; the entry is left out.
+    private func fail(_ at: Int, _ message: String) {
         result.diagnostics.append(Diagnostic(path: displayPath, line: line, column: column(lineStart, at), message: message))
+        entryOK = false
     }
 
     private func column(_ lineStart: Int, _ at: Int) -> Int {
@@ -80,7 +98,7 @@ struct ChunkParser {
     @inline(__always) private func isBlank(_ c: UInt8) -> Bool { c == 32 || c == 9 }
 
     /// Splits a line into tokens; reports the first syntax problem and returns false.
-    private func tokenize(_ ls: Int, _ le: Int, line: Int, tokens: inout [Token], into result: inout Result) -> Bool {
+    private func tokenize(_ ls: Int, _ le: Int, tokens: inout [Token]) -> Bool {
         tokens.removeAll(keepingCapacity: true)
         var i = ls
         while i < le {
@@ -88,11 +106,11 @@ struct ChunkParser {
             if isBlank(c) { i += 1; continue }
             if c == 59 { break }  // ;
             if c < 32 || c == 127 {
-                error(&result, line, ls, i, "control character (byte \(c)) in the entry; only spaces and tabs separate fields")
+                fail(i, "control character (byte \(c)) in the entry; only spaces and tabs separate fields")
                 return false
             }
             if c == 34 {  // "
-                guard let close = closingQuote(from: i, le, ls, line, &result) else { return false }
+                guard let close = closingQuote(from: i, le) else { return false }
                 tokens.append(Token(kind: .memo, start: i, end: close + 1, valueStart: i + 1, valueEnd: close))
                 i = close + 1
             } else {
@@ -102,7 +120,7 @@ struct ChunkParser {
                     let d = bytes[j]
                     if isBlank(d) || d == 59 || d == 34 { break }
                     if d < 32 || d == 127 {
-                        error(&result, line, ls, j, "control character (byte \(d)) in the entry; only spaces and tabs separate fields")
+                        fail(j, "control character (byte \(d)) in the entry; only spaces and tabs separate fields")
                         return false
                     }
                     if d == 58 && colon < 0 { colon = j }
@@ -110,10 +128,10 @@ struct ChunkParser {
                 }
                 if j < le && bytes[j] == 34 {
                     guard colon >= 0 && colon == j - 1 else {
-                        error(&result, line, ls, j, "unexpected '\"' inside '\(text(i, j))'; quote a whole memo (\"…\") or a key's value (key:\"…\")")
+                        fail(j, "unexpected '\"' inside '\(text(i, j))'; quote a whole memo (\"…\") or a key's value (key:\"…\")")
                         return false
                     }
-                    guard let close = closingQuote(from: j, le, ls, line, &result) else { return false }
+                    guard let close = closingQuote(from: j, le) else { return false }
                     tokens.append(Token(kind: .keyValue, start: i, end: close + 1, keyEnd: colon, valueStart: j + 1, valueEnd: close))
                     j = close + 1
                 } else if colon >= 0 {
@@ -124,7 +142,7 @@ struct ChunkParser {
                 i = j
             }
             if i < le && !isBlank(bytes[i]) && bytes[i] != 59 {
-                error(&result, line, ls, i, "expected a space after the closing quote")
+                fail(i, "expected a space after the closing quote")
                 return false
             }
         }
@@ -132,7 +150,7 @@ struct ChunkParser {
     }
 
     /// The index of the quote closing the one at `open`; checks escapes and UTF-8.
-    private func closingQuote(from open: Int, _ le: Int, _ ls: Int, _ line: Int, _ result: inout Result) -> Int? {
+    private func closingQuote(from open: Int, _ le: Int) -> Int? {
         var j = open + 1
         while j < le {
             let d = bytes[j]
@@ -141,58 +159,53 @@ struct ChunkParser {
                     j += 2
                     continue
                 }
-                error(&result, line, ls, j, "unknown escape in quotes; only \\\" and \\\\ are allowed (write \\\\ for a backslash)")
+                fail(j, "unknown escape in quotes; only \\\" and \\\\ are allowed (write \\\\ for a backslash)")
                 return nil
             }
             if d == 34 { return j }
             if d < 32 && d != 9 || d == 127 {
-                error(&result, line, ls, j, "control character (byte \(d)) inside quotes")
+                fail(j, "control character (byte \(d)) inside quotes")
                 return nil
             }
             j += 1
         }
-        error(&result, line, ls, open, "unterminated quote: add the closing '\"' before the end of the line")
+        fail(open, "unterminated quote: add the closing '\"' before the end of the line")
         return nil
     }
 
     /// Checks the bytes of a line are UTF-8 (only lines with non-ASCII bytes pay for this).
-    private func checkUTF8(_ ls: Int, _ le: Int, line: Int, into result: inout Result) -> Bool {
+    private func checkUTF8(_ ls: Int, _ le: Int) -> Bool {
         var i = ls
         while i < le && bytes[i] < 0x80 { i += 1 }
         if i == le { return true }
         let slice = ArraySlice(UnsafeBufferPointer(rebasing: bytes[ls..<le]))
         if let bad = SourceText.firstInvalidUTF8(slice) {
-            error(&result, line, ls, ls + (bad - slice.startIndex), "invalid UTF-8; save the ledger file as UTF-8")
+            fail(ls + (bad - slice.startIndex), "invalid UTF-8; save the ledger file as UTF-8")
             return false
         }
         return true
     }
 
-    private func parseLine(_ ls: Int, _ le: Int, line: Int, tokens: inout [Token], into result: inout Result) {
-        guard checkUTF8(ls, le, line: line, into: &result),
-              tokenize(ls, le, line: line, tokens: &tokens, into: &result),
+    private func parseLine(_ ls: Int, _ le: Int, tokens: inout [Token]) {
+        guard checkUTF8(ls, le),
+              tokenize(ls, le, tokens: &tokens),
               !tokens.isEmpty else { return }
         let first = tokens[0]
         guard first.kind == .bare, let date = Day(bytes: bytes[first.start..<first.end]) else {
-            error(&result, line, ls, first.start, "expected a date YYYY-MM-DD at the start of the entry, found '\(text(first.start, first.end))'")
+            fail(first.start, "expected a date YYYY-MM-DD at the start of the entry, found '\(text(first.start, first.end))'")
             return
         }
         guard tokens.count >= 2 else {
-            error(&result, line, ls, first.end, "expected a verb after the date: earn, award, deduct, redeem, reverse or balance")
+            fail(first.end, "expected a verb after the date: earn, award, deduct, redeem, reverse or balance")
             return
         }
         let verbToken = tokens[1]
         guard verbToken.kind == .bare, let verb = verb(verbToken) else {
-            error(&result, line, ls, verbToken.start,
+            fail(verbToken.start,
                   "unknown verb '\(text(verbToken.start, verbToken.end))'; expected earn, award, deduct, redeem, reverse or balance")
             return
         }
         var entry = LedgerEntry(date: date, verb: verb, file: fileIndex, line: Int32(line))
-        var ok = true
-        func fail(_ at: Int, _ message: String) {
-            error(&result, line, ls, at, message)
-            ok = false
-        }
 
         // Positional arguments come right after the verb.
         let names: [String]
@@ -267,12 +280,12 @@ struct ChunkParser {
         if positional.count == names.count {
             switch verb {
             case .earn:
-                resolveEarn(&entry, positional, keyToken(.amount), keyToken(.qty), fail)
+                resolveEarn(&entry, positional, keyToken(.amount), keyToken(.qty))
             case .award, .deduct:
-                entry.person = person(positional[0], date, fail) ?? -1
-                entry.points = number(positional[1], what: "POINTS", min: 1, fail) ?? 0
+                entry.person = person(positional[0], date) ?? -1
+                entry.points = number(positional[1], what: "POINTS", min: 1) ?? 0
                 if let t = keyToken(.by) {
-                    if let by = lookup(t.valueStart, t.valueEnd, references.peopleIndex, "person", "people.yaml", fail) {
+                    if let by = lookup(t.valueStart, t.valueEnd, references.peopleIndex, "person", "people.yaml") {
                         entry.by = by
                         if by == entry.person {
                             fail(t.valueStart, "by: names the entry's own person; an award or deduction is approved by someone else")
@@ -282,16 +295,16 @@ struct ChunkParser {
                     fail(verbToken.start, "\(verb.name) needs by:PERSON, the person who approved it")
                 }
                 if verb == .award, let t = keyToken(.rule) {
-                    entry.subject = lookup(t.valueStart, t.valueEnd, references.ruleIndex, "rule", "rules.yaml", fail) ?? -1
+                    entry.subject = lookup(t.valueStart, t.valueEnd, references.ruleIndex, "rule", "rules.yaml") ?? -1
                 }
                 if memo == nil || memo?.valueStart == memo?.valueEnd {
                     fail(memo?.start ?? le, "\(verb.name) needs a memo saying why, in quotes: \"…\"")
                 }
             case .redeem:
-                entry.person = person(positional[0], date, fail) ?? -1
-                let qty = keyToken(.qty).flatMap { number($0, valueOf: "qty", min: 1, fail) }
+                entry.person = person(positional[0], date) ?? -1
+                let qty = keyToken(.qty).flatMap { number($0, valueOf: "qty", min: 1) }
                 entry.qty = qty ?? 1
-                if let reward = lookup(positional[1].start, positional[1].end, references.rewardIndex, "reward", "rewards.yaml", fail) {
+                if let reward = lookup(positional[1].start, positional[1].end, references.rewardIndex, "reward", "rewards.yaml") {
                     entry.subject = reward
                     let r = references.rewards[Int(reward)]
                     if let cost = r.cost(on: date) {
@@ -312,47 +325,49 @@ struct ChunkParser {
                     fail(t.start, "'\(text(t.start, t.end))' is not a valid id: use \(Identifier.rule)")
                 }
             case .balance:
-                entry.person = person(positional[0], date, fail) ?? -1
-                entry.points = number(positional[1], what: "POINTS", min: 0, fail) ?? 0
+                entry.person = person(positional[0], date) ?? -1
+                entry.points = number(positional[1], what: "POINTS", min: 0) ?? 0
             }
         }
-        entry.isValid = ok
+        entry.isValid = entryOK
         result.entries.append(entry)
     }
 
     // MARK: verbs
 
-    private func resolveEarn(_ entry: inout LedgerEntry, _ positional: [Token], _ amountToken: Token?, _ qtyToken: Token?,
-                             _ fail: (Int, String) -> Void) {
-        entry.person = person(positional[0], entry.date, fail) ?? -1
-        let amount = amountToken.flatMap { number($0, valueOf: "amount", min: 0, fail) }
-        let qty = qtyToken.flatMap { number($0, valueOf: "qty", min: 1, fail) }
+    private func resolveEarn(_ entry: inout LedgerEntry, _ positional: [Token], _ amountToken: Token?, _ qtyToken: Token?) {
+        entry.person = person(positional[0], entry.date) ?? -1
+        let amount = amountToken.flatMap { number($0, valueOf: "amount", min: 0) }
+        let qty = qtyToken.flatMap { number($0, valueOf: "qty", min: 1) }
         entry.amount = amount ?? -1
         entry.qty = qty ?? 1
         let ruleToken = positional[1]
-        guard let ruleIndex = lookup(ruleToken.start, ruleToken.end, references.ruleIndex, "rule", "rules.yaml", fail) else { return }
+        guard let ruleIndex = lookup(ruleToken.start, ruleToken.end, references.ruleIndex, "rule", "rules.yaml") else { return }
         entry.subject = ruleIndex
-        let rule = references.rules[Int(ruleIndex)]
-        if rule.isTarget {
-            fail(ruleToken.start, "'\(rule.id)' is a target rule; its bonus is computed from targets.yaml and is never written in the ledger")
+        let table = references.ruleTable
+        let r = Int(ruleIndex)
+        if table.isTarget[r] {
+            fail(ruleToken.start, "'\(references.rules[r].id)' is a target rule; its bonus is computed from targets.yaml and is never written in the ledger")
             return
         }
-        guard let v = rule.versionIndex(on: entry.date) else {
+        guard let v = table.versionInForce(rule: r, on: entry.date) else {
+            let rule = references.rules[r]
             let first = rule.versions.first.map { " (its first version starts \($0.since))" } ?? ""
             fail(ruleToken.start, "rule '\(rule.id)' has no version in force on \(entry.date)\(first)")
             return
         }
-        let version = rule.versions[v]
+        let version = table.versions[v]
         if version.retired {
-            fail(ruleToken.start, "rule '\(rule.id)' is retired since \(version.since); earning under it from that date is an error")
+            fail(ruleToken.start, "rule '\(references.rules[r].id)' is retired since \(Day(serial: version.since)); earning under it from that date is an error")
             return
         }
-        if let per = version.per {
+        if version.per > 0 {
+            let per = version.per
             if let q = qtyToken {
-                fail(q.start, "qty: is not allowed on '\(rule.id)', a rate rule (points per \(per) of amount); give amount: only")
+                fail(q.start, "qty: is not allowed on '\(references.rules[r].id)', a rate rule (points per \(per) of amount); give amount: only")
             }
             guard amountToken != nil else {
-                fail(ruleToken.start, "'\(rule.id)' is a rate rule: add amount:N (points = floor(amount / \(per)) * \(version.points))")
+                fail(ruleToken.start, "'\(references.rules[r].id)' is a rate rule: add amount:N (points = floor(amount / \(per)) * \(version.points))")
                 return
             }
             if let a = amount {
@@ -369,18 +384,19 @@ struct ChunkParser {
         }
     }
 
-    private func person(_ t: Token, _ date: Day, _ fail: (Int, String) -> Void) -> Int32? {
-        guard let p = lookup(t.start, t.end, references.peopleIndex, "person", "people.yaml", fail) else { return nil }
-        let person = references.people[Int(p)]
-        if let joined = person.joined, date < joined {
-            fail(t.start, "\(person.id) joined on \(joined); an entry naming them cannot be dated \(date)")
-        } else if let left = person.left, date > left {
-            fail(t.start, "\(person.id) left on \(left); an entry naming them cannot be dated \(date)")
+    private func person(_ t: Token, _ date: Day) -> Int32? {
+        guard let p = lookup(t.start, t.end, references.peopleIndex, "person", "people.yaml") else { return nil }
+        if date.serial < references.joined[Int(p)] {
+            let person = references.people[Int(p)]
+            fail(t.start, "\(person.id) joined on \(Day(serial: references.joined[Int(p)])); an entry naming them cannot be dated \(date)")
+        } else if date.serial > references.left[Int(p)] {
+            let person = references.people[Int(p)]
+            fail(t.start, "\(person.id) left on \(Day(serial: references.left[Int(p)])); an entry naming them cannot be dated \(date)")
         }
         return p
     }
 
-    private func lookup(_ s: Int, _ e: Int, _ table: SymbolTable, _ what: String, _ file: String, _ fail: (Int, String) -> Void) -> Int32? {
+    private func lookup(_ s: Int, _ e: Int, _ table: SymbolTable, _ what: String, _ file: String) -> Int32? {
         if let found = table.find(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[s..<e]))) { return found }
         if isIdentifier(s, e) {
             fail(s, "unknown \(what) '\(text(s, e))'; it must be an id of \(file)")
@@ -394,15 +410,15 @@ struct ChunkParser {
         Identifier.isValid(UnsafeBufferPointer(rebasing: bytes[s..<e]))
     }
 
-    private func number(_ t: Token, what: String, min: Int64, _ fail: (Int, String) -> Void) -> Int64? {
-        parseNumber(t.start, t.end, what: what, min: min, fail)
+    private func number(_ t: Token, what: String, min: Int64) -> Int64? {
+        parseNumber(t.start, t.end, what: what, min: min)
     }
 
-    private func number(_ t: Token, valueOf key: String, min: Int64, _ fail: (Int, String) -> Void) -> Int64? {
-        parseNumber(t.valueStart, t.valueEnd, what: key, min: min, fail)
+    private func number(_ t: Token, valueOf key: String, min: Int64) -> Int64? {
+        parseNumber(t.valueStart, t.valueEnd, what: key, min: min)
     }
 
-    private func parseNumber(_ s: Int, _ e: Int, what: String, min: Int64, _ fail: (Int, String) -> Void) -> Int64? {
+    private func parseNumber(_ s: Int, _ e: Int, what: String, min: Int64) -> Int64? {
         var n: Int64 = 0
         var i = s
         while i < e {

@@ -17,6 +17,10 @@ public struct LedgerReader: Sendable {
         public var ruleIndex: SymbolTable
         public var rewards: [Reward]
         public var rewardIndex: SymbolTable
+        /// Flat copies for the per-line checks.
+        public var ruleTable: RuleTable
+        public var joined: [Int32]
+        public var left: [Int32]
 
         public init(people: [Person], peopleIndex: SymbolTable, rules: [Rule], ruleIndex: SymbolTable,
                     rewards: [Reward], rewardIndex: SymbolTable) {
@@ -26,6 +30,9 @@ public struct LedgerReader: Sendable {
             self.ruleIndex = ruleIndex
             self.rewards = rewards
             self.rewardIndex = rewardIndex
+            ruleTable = RuleTable(rules)
+            joined = people.map { $0.joined?.serial ?? Int32.min }
+            left = people.map { $0.left?.serial ?? Int32.max }
         }
     }
 

@@ -89,7 +89,7 @@ public struct StrictYAML {
             return nil
         }
         do {
-            return try Yams.compose(yaml: text)
+            return try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             report(error, text: text)
         } catch {
