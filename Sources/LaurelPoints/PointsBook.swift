@@ -3,7 +3,7 @@ import LaurelSources
 /// A lot (FORMAT.md 8.1): points created by one `earn`, `award` or target bonus, spent in the
 /// spending order until they run out or expire.
 public struct Lot: Sendable {
-    /// The ledger entry that created it, or `-(bonus index + 1)` for a target bonus.
+    /// The ledger entry that created it, or `-(target index + 1)` for a target bonus.
     public var origin: Int32
     public var date: Day
     /// The last day of validity; `Int32.max` stands for `never`.
@@ -16,7 +16,8 @@ public struct Lot: Sendable {
     public var cancelled: Bool = false
 
     public var lastValid: Day? { lastValidSerial == Int32.max ? nil : Day(serial: lastValidSerial) }
-    public var bonusIndex: Int? { origin < 0 ? Int(-origin - 1) : nil }
+    /// For a target bonus lot, the index of its target in `PortalSources.targets`.
+    public var targetIndex: Int? { origin < 0 ? Int(-origin - 1) : nil }
 
     /// Available at the start of `day`: not cancelled, not expired, not used up.
     @inline(__always)
@@ -27,6 +28,14 @@ public struct Lot: Sendable {
 
 /// What the engine did with one ledger entry.
 public struct EntryOutcome: Sendable {
+    public init(applied: Bool = false, points: Int64 = 0, capped: Int64 = 0, ruleVersion: Int16 = -1, lot: Int32 = -1) {
+        self.applied = applied
+        self.points = points
+        self.capped = capped
+        self.ruleVersion = ruleVersion
+        self.lot = lot
+    }
+
     /// True when the entry took effect: valid, dated on or before the as-of date, no error.
     public var applied = false
     /// earn: points after the cap; award: points; deduct: points taken; redeem: cost * qty.
@@ -68,7 +77,7 @@ public struct PersonAccount: Sendable {
     /// Ledger entries that concern this person (including reversals of their entries), in
     /// ledger order, up to the as-of date.
     public var entries: [Int32] = []
-    /// Target bonuses paid to this person, by date.
+    /// Target bonuses paid to this person (indices into `PortalSources.targets`), by date.
     public var bonuses: [Int32] = []
     /// Available balance at the as-of date.
     public var balance: Int64 = 0
@@ -96,7 +105,8 @@ public struct PointsBook: Sendable {
     public var accounts: [PersonAccount]
     /// Parallel to `PortalSources.ledger.entries`.
     public var outcomes: [EntryOutcome]
-    public var bonuses: [TargetBonus]
+    /// Target bonuses paid, by index into `PortalSources.targets`.
+    public var bonuses: [TargetBonus?]
     /// Portions paid by each spending entry, keyed by entry index.
     public var portions: [Int32: [Portion]]
     /// Units redeemed (net of reversals) per reward.

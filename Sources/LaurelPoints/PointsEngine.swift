@@ -5,62 +5,101 @@ import LaurelSources
 public enum PointsEngine {
     /// Applies every entry dated on or before `asOf` in ledger order and reports the
     /// balance, stock, title, clawback and assertion errors of FORMAT.md 7.4.
-    public static func compute(_ sources: PortalSources, asOf: Day) -> (PointsBook, [Diagnostic]) {
-        var run = EngineRun(sources: sources, asOf: asOf)
-        run.applyLedger()
-        let book = run.finish()
-        return (book, run.diagnostics.sorted())
+    ///
+    /// People are independent of each other except for a reward's stock, so the ledger is
+    /// applied per group of people on `jobs` threads, then stock is checked in one pass in
+    /// ledger order. The result does not depend on `jobs`.
+    public static func compute(_ sources: PortalSources, asOf: Day, jobs: Int = 1) -> (PointsBook, [Diagnostic]) {
+        let inputs = EngineInputs(sources: sources, asOf: asOf)
+        let outcomes = OutcomeStore(count: sources.ledger.entries.count)
+        let partitions = max(1, min(jobs, max(1, sources.people.count)))
+        let runs = Parallel.map(partitions, jobs: partitions) { k in
+            var run = EngineRun(inputs: inputs, outcomes: outcomes, partition: k, of: partitions)
+            run.applyLedger()
+            run.finish()
+            return run
+        }
+        var accounts = [PersonAccount](repeating: PersonAccount(), count: sources.people.count)
+        var portions: [Int32: [Portion]] = [:]
+        var bonuses = [TargetBonus?](repeating: nil, count: sources.targets.count)
+        var diagnostics: [Diagnostic] = []
+        for run in runs {
+            for p in accounts.indices where p % partitions == run.partition { accounts[p] = run.accounts[p] }
+            portions.merge(run.portions) { a, _ in a }
+            for (t, bonus) in run.bonuses { bonuses[t] = bonus }
+            diagnostics += run.diagnostics
+        }
+        let outcomeList = outcomes.finish()
+        var stock = StockCheck(inputs: inputs, outcomes: outcomeList)
+        stock.run()
+        diagnostics += stock.diagnostics
+        let period = Period(kind: sources.settings.period, containing: asOf)
+        let book = PointsBook(asOf: asOf, period: period, accounts: accounts, outcomes: outcomeList, bonuses: bonuses,
+                              portions: portions, stockUsed: stock.used,
+                              ranks: ranks(sources, accounts, in: period, asOf: asOf))
+        return (book, diagnostics.sorted())
+    }
+
+    /// Standard competition ranking (8.4) among the people eligible in `period`.
+    public static func ranks(_ sources: PortalSources, _ accounts: [PersonAccount], in period: Period, asOf: Day) -> [Int?] {
+        var eligible: [(person: Int, score: Int64)] = []
+        for (p, person) in sources.people.enumerated() where isRanked(person, in: period, asOf: asOf) {
+            eligible.append((p, accounts[p].score(in: period)))
+        }
+        eligible.sort { $0.score > $1.score }
+        var ranks = [Int?](repeating: nil, count: sources.people.count)
+        for (position, item) in eligible.enumerated() {
+            if position > 0 && eligible[position - 1].score == item.score {
+                ranks[item.person] = ranks[eligible[position - 1].person]
+            } else {
+                ranks[item.person] = position + 1
+            }
+        }
+        return ranks
     }
 }
 
-/// Points given under one rule to one person in one calendar month (cap windows).
-struct MonthPoints {
-    var month: Int
-    var points: Int64
+/// Outcomes of every ledger entry, written from the engine's threads. Each entry belongs to
+/// exactly one person and so to one thread, which alone reads and writes its slot.
+final class OutcomeStore: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<EntryOutcome>
+
+    init(count: Int) {
+        slots = UnsafeMutableBufferPointer<EntryOutcome>.allocate(capacity: count)
+        slots.initialize(repeating: EntryOutcome())
+    }
+
+    deinit { slots.deallocate() }
+
+    @inline(__always) subscript(i: Int) -> EntryOutcome {
+        get { slots[i] }
+        set { slots[i] = newValue }
+    }
+
+    /// Copies the outcomes out once every thread is done.
+    func finish() -> [EntryOutcome] { Array(slots) }
 }
 
-/// The mutable state of one engine run, kept out of sight of callers.
-struct EngineRun {
+/// Everything the engine's threads share, computed once and read-only.
+struct EngineInputs: Sendable {
     let sources: PortalSources
     let entries: [LedgerEntry]
     let asOf: Day
-    var diagnostics: [Diagnostic] = []
-
-    var accounts: [PersonAccount]
-    var outcomes: [EntryOutcome]
-    var portions: [Int32: [Portion]] = [:]
-    /// Spending entries (redeem, deduct) of each person, in ledger order.
-    var spendings: [[Int32]]
-    var stockUsed: [Int64]
-    /// Running lifetime points per person ("lifetime points on a date", 8.4).
-    var lifetime: [Int64]
-
-    /// Cap windows: points given per (person, rule) per month, for rules with any cap.
-    var capMonths: [Int64: [MonthPoints]] = [:]
     let rules: RuleTable
     /// Rules that some target sums (`metric:`).
     let isMetric: [Bool]
-    /// Target bookkeeping (4.4).
-    let targetSchedule: [Int]  // indices into sources.targets by (last day, rule id, person id)
-    var nextTarget = 0
-    var metric: [Int64]  // per target
-    var settled: [Bool]  // per target
-    let targetsByMetric: [Int64: [Int]]  // (metric rule, person) -> targets
-    var bonuses: [TargetBonus] = []
+    /// Targets by (last day, rule id, person id): the order bonuses are paid in (4.4).
+    let targetSchedule: [Int]
+    /// (metric rule, person) -> targets that sum that rule for that person.
+    let targetsByMetric: [Int64: [Int]]
     /// Per person, the date of their first entry with an error: later balance errors of that
     /// person follow from the missing entry and are not reported again.
-    var firstInvalid: [Int32]
+    let firstInvalid: [Int32]
 
     init(sources: PortalSources, asOf: Day) {
         self.sources = sources
-        self.entries = sources.ledger.entries
+        entries = sources.ledger.entries
         self.asOf = asOf
-        let people = sources.people.count
-        accounts = Array(repeating: PersonAccount(), count: people)
-        outcomes = Array(repeating: EntryOutcome(), count: entries.count)
-        spendings = Array(repeating: [], count: people)
-        stockUsed = Array(repeating: 0, count: sources.rewards.count)
-        lifetime = Array(repeating: 0, count: people)
         rules = RuleTable(sources.rules)
         var isMetric = [Bool](repeating: false, count: sources.rules.count)
         for r in sources.rules {
@@ -75,8 +114,6 @@ struct EngineRun {
             if ra != rb { return ra.utf8.lexicographicallyPrecedes(rb.utf8) }
             return sources.people[Int(ta.person)].id.utf8.lexicographicallyPrecedes(sources.people[Int(tb.person)].id.utf8)
         }
-        metric = Array(repeating: 0, count: targets.count)
-        settled = Array(repeating: false, count: targets.count)
         var byMetric: [Int64: [Int]] = [:]
         for (i, t) in targets.enumerated() {
             if case .target(let m, _) = sources.rules[Int(t.rule)].kind, m >= 0 {
@@ -84,12 +121,116 @@ struct EngineRun {
             }
         }
         targetsByMetric = byMetric
+        let people = sources.people.count
         var firstInvalid = [Int32](repeating: Int32.max, count: people)
         for e in entries where !e.isValid && e.person >= 0 && Int(e.person) < people {
             firstInvalid[Int(e.person)] = min(firstInvalid[Int(e.person)], e.date.serial)
         }
         self.firstInvalid = firstInvalid
     }
+
+    /// The person an entry concerns: its own, or for a reversal the reversed entry's.
+    @inline(__always)
+    func owner(of e: LedgerEntry) -> Int {
+        if e.verb == .reverse { return e.subject >= 0 ? Int(entries[Int(e.subject)].person) : -1 }
+        return Int(e.person)
+    }
+
+    func error(_ diagnostics: inout [Diagnostic], _ e: LedgerEntry, _ message: String) {
+        let person = owner(of: e)
+        if person >= 0 && firstInvalid[person] <= e.date.serial { return }
+        diagnostics.append(sources.ledger.location(of: e).error(message))
+    }
+}
+
+/// 5: stock is the one thing people share, so it is checked after the per-person passes,
+/// over the redemptions that took effect and their reversals, in ledger order.
+struct StockCheck {
+    let inputs: EngineInputs
+    let outcomes: [EntryOutcome]
+    var used: [Int64]
+    var diagnostics: [Diagnostic] = []
+
+    init(inputs: EngineInputs, outcomes: [EntryOutcome]) {
+        self.inputs = inputs
+        self.outcomes = outcomes
+        used = Array(repeating: 0, count: inputs.sources.rewards.count)
+    }
+
+    mutating func run() {
+        let entries = inputs.entries
+        for i in entries.indices where outcomes[i].applied {
+            let e = entries[i]
+            switch e.verb {
+            case .redeem:
+                let r = Int(e.subject)
+                if let stock = inputs.sources.rewards[r].stock, used[r] + e.qty > stock {
+                    let left = max(0, stock - used[r])
+                    inputs.error(&diagnostics, e, "reward '\(inputs.sources.rewards[r].id)' is out of stock: \(left) of \(stock) units left, this redemption takes \(e.qty)")
+                }
+                used[r] += e.qty
+            case .reverse:
+                let target = entries[Int(e.subject)]
+                if target.verb == .redeem { used[Int(target.subject)] -= target.qty }
+            default:
+                break
+            }
+        }
+    }
+}
+
+/// Points given under one rule to one person in one calendar month (cap windows).
+struct MonthPoints {
+    var month: Int
+    var points: Int64
+}
+
+/// One thread's pass over the ledger: the people `p` with `p % partitions == partition`.
+struct EngineRun: Sendable {
+    let inputs: EngineInputs
+    let sources: PortalSources
+    let entries: [LedgerEntry]
+    let asOf: Day
+    let rules: RuleTable
+    let outcomes: OutcomeStore
+    let partition: Int
+    let partitions: Int
+    var diagnostics: [Diagnostic] = []
+
+    /// Filled for this partition's people only.
+    var accounts: [PersonAccount]
+    var portions: [Int32: [Portion]] = [:]
+    /// Spending entries (redeem, deduct) of each person, in ledger order.
+    var spendings: [[Int32]]
+    /// Running lifetime points per person ("lifetime points on a date", 8.4).
+    var lifetime: [Int64]
+    /// Cap windows: points given per (person, rule) per month, for rules with any cap.
+    var capMonths: [Int64: [MonthPoints]] = [:]
+    /// Target bookkeeping (4.4), per target index.
+    var nextTarget = 0
+    var metric: [Int64]
+    var settled: [Bool]
+    /// Bonuses paid, by target index.
+    var bonuses: [(Int, TargetBonus)] = []
+
+    init(inputs: EngineInputs, outcomes: OutcomeStore, partition: Int, of partitions: Int) {
+        self.inputs = inputs
+        sources = inputs.sources
+        entries = inputs.entries
+        asOf = inputs.asOf
+        rules = inputs.rules
+        self.outcomes = outcomes
+        self.partition = partition
+        self.partitions = partitions
+        let people = sources.people.count
+        accounts = Array(repeating: PersonAccount(), count: people)
+        spendings = Array(repeating: [], count: people)
+        lifetime = Array(repeating: 0, count: people)
+        metric = Array(repeating: 0, count: sources.targets.count)
+        settled = Array(repeating: false, count: sources.targets.count)
+    }
+
+    @inline(__always) func isMine(_ person: Int) -> Bool { person >= 0 && person % partitions == partition }
 
     // MARK: the ledger pass
 
@@ -102,10 +243,10 @@ struct EngineRun {
             var end = i
             while end < entries.count && entries[end].date == date { end += 1 }
             // Balance assertions hold at the start of the day, before any entry of it.
-            for j in i..<end where entries[j].verb == .balance && entries[j].isValid {
+            for j in i..<end where entries[j].verb == .balance && entries[j].isValid && isMine(Int(entries[j].person)) {
                 assertBalance(j)
             }
-            for j in i..<end where entries[j].isValid && entries[j].verb != .balance {
+            for j in i..<end where entries[j].isValid && entries[j].verb != .balance && isMine(inputs.owner(of: entries[j])) {
                 apply(j)
             }
             i = end
@@ -119,11 +260,9 @@ struct EngineRun {
         case .earn: earn(i, e)
         case .award:
             let p = Int(e.person)
-            outcomes[i].points = e.points
-            outcomes[i].lot = addLot(person: p, origin: Int32(i), date: e.date, points: e.points, expiry: sources.settings.expiry)
+            let lot = addLot(person: p, origin: Int32(i), date: e.date, points: e.points, expiry: sources.settings.expiry)
             lifetime[p] += e.points
-            outcomes[i].applied = true
-            accounts[p].entries.append(Int32(i))
+            record(i, person: p, EntryOutcome(applied: true, points: e.points, lot: lot))
         case .deduct:
             let p = Int(e.person)
             guard let paid = spend(person: p, points: e.points, on: e.date, excluding: -1) else {
@@ -133,14 +272,18 @@ struct EngineRun {
             }
             portions[Int32(i)] = paid
             spendings[p].append(Int32(i))
-            outcomes[i].points = e.points
             lifetime[p] -= e.points
-            outcomes[i].applied = true
-            accounts[p].entries.append(Int32(i))
+            record(i, person: p, EntryOutcome(applied: true, points: e.points))
         case .redeem: redeem(i, e)
         case .reverse: reverse(i, e)
         case .balance: break
         }
+    }
+
+    /// Stores what an entry did and lists it in the person's history.
+    mutating func record(_ i: Int, person p: Int, _ outcome: EntryOutcome) {
+        outcomes[i] = outcome
+        accounts[p].entries.append(Int32(i))
     }
 
     mutating func earn(_ i: Int, _ e: LedgerEntry) {
@@ -153,15 +296,11 @@ struct EngineRun {
         if rules.hasCap[r] {
             given = applyCap(person: p, rule: r, cap: version.cap, date: e.date, points: computed)
         }
-        outcomes[i].points = given
-        outcomes[i].capped = computed - given
-        outcomes[i].ruleVersion = Int16(rules.position(of: v, rule: r))
-        outcomes[i].lot = addLot(person: p, origin: Int32(i), date: e.date, points: given,
-                                 expiry: version.expiry ?? sources.settings.expiry)
+        let lot = addLot(person: p, origin: Int32(i), date: e.date, points: given, expiry: version.expiry ?? sources.settings.expiry)
         lifetime[p] += given
-        outcomes[i].applied = true
-        accounts[p].entries.append(Int32(i))
-        if isMetric[r] && e.amount > 0, let targets = targetsByMetric[Int64(r) << 32 | Int64(p)] {
+        record(i, person: p, EntryOutcome(applied: true, points: given, capped: computed - given,
+                                          ruleVersion: Int16(rules.position(of: v, rule: r)), lot: lot))
+        if inputs.isMetric[r] && e.amount > 0, let targets = inputs.targetsByMetric[Int64(r) << 32 | Int64(p)] {
             for t in targets where sources.targets[t].period.contains(e.date) && !settled[t] {
                 metric[t] += e.amount
             }
@@ -196,26 +335,19 @@ struct EngineRun {
         }
     }
 
+    /// A redemption: title (5) and balance (8.2) here; stock is checked across people later.
     mutating func redeem(_ i: Int, _ e: LedgerEntry) {
         let p = Int(e.person)
         let reward = sources.rewards[Int(e.subject)]
-        guard let unit = reward.cost(on: e.date) else { return }
-        outcomes[i].ruleVersion = Int16(truncatingIfNeeded: reward.costs.lastIndex { $0.since <= e.date } ?? -1)
-        let cost = unit * e.qty
-        var ok = true
-        if let stock = reward.stock, stockUsed[Int(e.subject)] + e.qty > stock {
-            let left = max(0, stock - stockUsed[Int(e.subject)])
-            error(e, "reward '\(reward.id)' is out of stock: \(left) of \(stock) units left, this redemption takes \(e.qty)")
-            ok = false
-        }
+        guard let costIndex = reward.costs.lastIndex(where: { $0.since <= e.date }) else { return }
+        let cost = reward.costs[costIndex].cost * e.qty
         if let required = reward.requires {
             let title = sources.titles[Int(required)]
             if lifetime[p] < title.min {
                 error(e, "reward '\(reward.id)' requires the title '\(title.id)' (\(title.min) lifetime points); \(sources.people[p].id) has \(lifetime[p]) on \(e.date)")
-                ok = false
+                return
             }
         }
-        guard ok else { return }
         guard let paid = spend(person: p, points: cost, on: e.date, excluding: -1) else {
             let available = availableBalance(person: p, on: e.date)
             error(e, "redeeming '\(reward.id)' costs \(cost) points, but \(sources.people[p].id) has \(available) available on \(e.date)")
@@ -223,10 +355,7 @@ struct EngineRun {
         }
         portions[Int32(i)] = paid
         spendings[p].append(Int32(i))
-        stockUsed[Int(e.subject)] += e.qty
-        outcomes[i].points = cost
-        outcomes[i].applied = true
-        accounts[p].entries.append(Int32(i))
+        record(i, person: p, EntryOutcome(applied: true, points: cost, ruleVersion: Int16(truncatingIfNeeded: costIndex)))
     }
 
     mutating func reverse(_ i: Int, _ e: LedgerEntry) {
@@ -252,7 +381,7 @@ struct EngineRun {
             accounts[p].lots[lotIndex].remaining = 0
             lifetime[p] -= lot.points
             if target.verb == .earn, target.amount > 0,
-               let targets = targetsByMetric[Int64(target.subject) << 32 | Int64(p)] {
+               let targets = inputs.targetsByMetric[Int64(target.subject) << 32 | Int64(p)] {
                 for k in targets where sources.targets[k].period.contains(target.date) && !settled[k] {
                     metric[k] -= target.amount
                 }
@@ -261,14 +390,14 @@ struct EngineRun {
             for portion in portions[Int32(t)] ?? [] {
                 accounts[p].lots[Int(portion.lot)].remaining += portion.points
             }
-            if target.verb == .redeem { stockUsed[Int(target.subject)] -= target.qty }
             if target.verb == .deduct { lifetime[p] += target.points }
         case .reverse, .balance:
             return
         }
-        outcomes[t].reversedBy = Int32(i)
-        outcomes[i].applied = true
-        accounts[p].entries.append(Int32(i))
+        var undone = outcomes[t]
+        undone.reversedBy = Int32(i)
+        outcomes[t] = undone
+        record(i, person: p, EntryOutcome(applied: true))
     }
 
     /// 8.3: points spent from a cancelled lot are taken from the other available lots in the
@@ -308,9 +437,9 @@ struct EngineRun {
     /// ties by lot date then ledger order. Nil, and nothing taken, when there are not enough.
     mutating func spend(person p: Int, points: Int64, on day: Day, excluding: Int) -> [Portion]? {
         if points == 0 { return [] }
-        let lots = accounts[p].lots
         var candidates: [Int] = []
         var total: Int64 = 0
+        let lots = accounts[p].lots
         for k in lots.indices where k != excluding && lots[k].isAvailable(on: day) {
             candidates.append(k)
             total += lots[k].remaining
@@ -336,58 +465,53 @@ struct EngineRun {
         let e = entries[i]
         let p = Int(e.person)
         let computed = availableBalance(person: p, on: e.date)
-        outcomes[i].applied = true
-        outcomes[i].points = computed
-        accounts[p].entries.append(Int32(i))
         if computed != e.points {
             let difference = e.points - computed
             let sign = difference > 0 ? "+" : ""
             error(e, "balance assertion failed for \(sources.people[p].id) at the start of \(e.date): asserted \(e.points), computed \(computed), difference \(sign)\(difference) (asserted minus computed)")
-            outcomes[i].applied = false
+            return
         }
+        record(i, person: p, EntryOutcome(applied: true, points: computed))
     }
 
     // MARK: targets
 
     /// Pays the bonuses of every target period whose last day is before `day` (4.4).
     mutating func settleTargets(before day: Day) {
-        while nextTarget < targetSchedule.count {
-            let t = targetSchedule[nextTarget]
+        let schedule = inputs.targetSchedule
+        while nextTarget < schedule.count {
+            let t = schedule[nextTarget]
             let target = sources.targets[t]
             let last = target.period.lastDay
             guard last < day, last < asOf else { return }
             nextTarget += 1
+            let p = Int(target.person)
+            guard isMine(p) else { continue }
             settled[t] = true
-            let person = sources.people[Int(target.person)]
-            if let left = person.left, left < last { continue }
+            if let left = sources.people[p].left, left < last { continue }
             guard metric[t] >= target.target else { continue }
             let rule = sources.rules[Int(target.rule)]
             guard let v = rule.versionIndex(on: last), !rule.versions[v].retired else { continue }
             let version = rule.versions[v]
-            let p = Int(target.person)
-            let bonusIndex = bonuses.count
-            let lot = addLot(person: p, origin: Int32(-(bonusIndex + 1)), date: last, points: version.points,
+            let lot = addLot(person: p, origin: Int32(-(t + 1)), date: last, points: version.points,
                              expiry: version.expiry ?? sources.settings.expiry)
-            bonuses.append(TargetBonus(rule: target.rule, person: target.person, period: target.period, target: target.target,
-                                       metric: metric[t], version: Int16(v), points: version.points, lot: lot))
-            accounts[p].bonuses.append(Int32(bonusIndex))
+            bonuses.append((t, TargetBonus(rule: target.rule, person: target.person, period: target.period, target: target.target,
+                                           metric: metric[t], version: Int16(v), points: version.points, lot: lot)))
+            accounts[p].bonuses.append(Int32(t))
             lifetime[p] += version.points
         }
     }
 
     mutating func error(_ e: LedgerEntry, _ message: String) {
-        var person = Int(e.person)
-        if e.verb == .reverse, e.subject >= 0 { person = Int(entries[Int(e.subject)].person) }
-        if person >= 0 && firstInvalid[person] <= e.date.serial { return }
-        diagnostics.append(sources.ledger.location(of: e).error(message))
+        inputs.error(&diagnostics, e, message)
     }
 
     // MARK: results
 
-    mutating func finish() -> PointsBook {
+    /// Scores, lifetime, balance, expiring groups, title and badges of this partition's people.
+    mutating func finish() {
         let kind = sources.settings.period
-        let current = Period(kind: kind, containing: asOf)
-        for p in accounts.indices {
+        for p in accounts.indices where isMine(p) {
             var scores: [Period: Int64] = [:]
             for lot in accounts[p].lots where !lot.cancelled {
                 scores[Period(kind: kind, containing: lot.date), default: 0] += lot.points
@@ -410,8 +534,6 @@ struct EngineRun {
             accounts[p].title = sources.titles.lastIndex { $0.min <= accounts[p].lifetime }
             accounts[p].badges = badges(of: p)
         }
-        return PointsBook(asOf: asOf, period: current, accounts: accounts, outcomes: outcomes, bonuses: bonuses,
-                          portions: portions, stockUsed: stockUsed, ranks: ranks(in: current))
     }
 
     /// Badges: the day the count of non-reversed earn entries of the rule first reached
@@ -436,24 +558,6 @@ struct EngineRun {
             }
         }
         return earned
-    }
-
-    /// Standard competition ranking (8.4) among the people eligible in `period`.
-    func ranks(in period: Period) -> [Int?] {
-        var eligible: [(person: Int, score: Int64)] = []
-        for (p, person) in sources.people.enumerated() where PointsEngine.isRanked(person, in: period, asOf: asOf) {
-            eligible.append((p, accounts[p].score(in: period)))
-        }
-        eligible.sort { $0.score > $1.score }
-        var ranks = [Int?](repeating: nil, count: sources.people.count)
-        for (position, item) in eligible.enumerated() {
-            if position > 0 && eligible[position - 1].score == item.score {
-                ranks[item.person] = ranks[eligible[position - 1].person]
-            } else {
-                ranks[item.person] = position + 1
-            }
-        }
-        return ranks
     }
 }
 

@@ -52,7 +52,7 @@ public struct PortalRun: Sendable {
         case .today(let now):
             day = TimeZoneCheck.today(in: sources.settings.timezone, now: now) ?? Day(serial: 0)
         }
-        let (book, engineDiagnostics) = times.measure("compute") { PointsEngine.compute(sources, asOf: day) }
+        let (book, engineDiagnostics) = times.measure("compute") { PointsEngine.compute(sources, asOf: day, jobs: jobs) }
         diagnostics += engineDiagnostics
         diagnostics.sort()
         return PortalRun(sources: sources, book: book, asOf: day, diagnostics: diagnostics, times: times)
