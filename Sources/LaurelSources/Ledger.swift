@@ -38,10 +38,10 @@ public struct LedgerEntry: Sendable {
     public var by: Int32 = -1
     /// The entry's `id:` in `Ledger.ids`, -1 when it has none.
     public var id: Int32 = -1
-    /// The memo's bytes inside the quotes, as an offset into the file's bytes (-1: no memo).
+    /// The memo's bytes inside the quotes, as an offset into `Ledger.storage` (-1: no memo).
     public var memoStart: Int32 = -1
     public var memoLength: Int32 = 0
-    /// Where the `id:` value and a reverse's target id lie in the file's bytes, until interned.
+    /// Where the `id:` value and a reverse's target id lie in `Ledger.storage`, until interned.
     var idStart: Int32 = -1
     var idLength: Int16 = 0
     var referenceStart: Int32 = -1
@@ -57,24 +57,27 @@ public struct LedgerEntry: Sendable {
     public var hasMemo: Bool { memoStart >= 0 }
 }
 
-/// One ledger file: its path and bytes (memos are decoded from them on demand).
+/// One ledger file: its path and where its bytes lie in `Ledger.storage`.
 public struct LedgerFile: Sendable {
-    /// Path relative to the content folder, e.g. `ledger/2026-Q1.ledger`.
+    /// Path relative to `ledger/`, e.g. `2026/2026-Q1.ledger`.
     public let path: String
     /// The path as diagnostics show it.
     public let displayPath: String
-    public let bytes: [UInt8]
+    public let range: Range<Int>
 }
 
 /// Every ledger entry of a portal in ledger order (FORMAT.md 7.3): by date, then file path,
 /// then line. `entries` is already in that order.
 public struct Ledger: Sendable {
+    /// The bytes of every ledger file, one after the other (memos are decoded on demand).
+    public var storage: [UInt8]
     public var files: [LedgerFile]
     public var entries: [LedgerEntry]
     /// Every `id:` used, by first use.
     public var ids: SymbolTable
 
-    public init(files: [LedgerFile] = [], entries: [LedgerEntry] = [], ids: SymbolTable = SymbolTable()) {
+    public init(storage: [UInt8] = [], files: [LedgerFile] = [], entries: [LedgerEntry] = [], ids: SymbolTable = SymbolTable()) {
+        self.storage = storage
         self.files = files
         self.entries = entries
         self.ids = ids
@@ -83,10 +86,9 @@ public struct Ledger: Sendable {
     /// The memo of an entry with `\"` and `\\` unescaped, or nil.
     public func memo(of entry: LedgerEntry) -> String? {
         guard entry.memoStart >= 0 else { return nil }
-        let bytes = files[Int(entry.file)].bytes
         let s = Int(entry.memoStart), e = s + Int(entry.memoLength)
-        guard s >= 0, e <= bytes.count else { return nil }
-        let slice = bytes[s..<e]
+        guard s >= 0, e <= storage.count else { return nil }
+        let slice = storage[s..<e]
         if !slice.contains(92) { return String(decoding: slice, as: UTF8.self) }
         var out: [UInt8] = []
         out.reserveCapacity(slice.count)

@@ -54,86 +54,125 @@ public struct LedgerReader: Sendable {
         let paths = tree.paths(under: "ledger", suffix: ".ledger")
         var files: [LedgerFile] = []
         var diagnostics: [Diagnostic] = []
+        var storage: [UInt8] = []
+        storage.reserveCapacity(paths.reduce(0) { $0 + (tree.files[$1]?.count ?? 0) })
         for path in paths {
             let bytes = tree.files[path] ?? []
-            if bytes.count > LedgerReader.maxFileSize {
+            if storage.count + bytes.count > LedgerReader.maxFileSize {
                 diagnostics.append(Diagnostic(path: tree.display(path), line: 1, column: 1,
-                                              message: "the file is larger than 1 GiB; split the ledger into several files"))
+                                              message: "the ledger files add up to more than 1 GiB; archive old years into a separate portal"))
                 continue
             }
-            files.append(LedgerFile(path: String(path.dropFirst("ledger/".count)), displayPath: tree.display(path), bytes: bytes))
+            let start = storage.count
+            storage.append(contentsOf: bytes)
+            files.append(LedgerFile(path: String(path.dropFirst("ledger/".count)), displayPath: tree.display(path),
+                                    range: start..<storage.count))
         }
 
         // Split files into chunks at line ends so large files parse on every core.
         struct Chunk: Sendable { let file: Int; let range: Range<Int> }
         var chunks: [Chunk] = []
         for (f, file) in files.enumerated() {
-            var start = file.bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-            let count = file.bytes.count
-            while start < count {
-                var end = min(start + LedgerReader.chunkSize, count)
-                while end < count && file.bytes[end - 1] != 10 { end += 1 }
-                chunks.append(Chunk(file: f, range: start..<end))
-                start = end
+            var start = storage[file.range].starts(with: [0xEF, 0xBB, 0xBF]) ? file.range.lowerBound + 3 : file.range.lowerBound
+            let end = file.range.upperBound
+            while start < end {
+                var stop = min(start + LedgerReader.chunkSize, end)
+                while stop < end && storage[stop - 1] != 10 { stop += 1 }
+                chunks.append(Chunk(file: f, range: start..<stop))
+                start = stop
             }
         }
-        let parsed = Parallel.map(chunks.count, jobs: jobs) { [files, references, chunks] i in
+        let parsed = Parallel.map(chunks.count, jobs: jobs) { [storage, files, references, chunks] i in
             let chunk = chunks[i]
-            return files[chunk.file].bytes.withUnsafeBufferPointer { p in
+            return storage.withUnsafeBufferPointer { p in
                 ChunkParser(bytes: p, fileIndex: Int32(chunk.file), displayPath: files[chunk.file].displayPath,
                             references: references).parse(chunk.range)
             }
         }
 
-        // Concatenate in path and line order, fixing line numbers per chunk.
-        var entries: [LedgerEntry] = []
-        entries.reserveCapacity(parsed.reduce(0) { $0 + $1.entries.count })
+        // Line numbers count from each chunk; make them count from each file.
+        var lineOffsets: [Int32] = []
         var lineOffset = 0
         var previousFile = -1
         for (i, result) in parsed.enumerated() {
             if chunks[i].file != previousFile { lineOffset = 0; previousFile = chunks[i].file }
-            let offset = Int32(lineOffset)
-            for var e in result.entries {
-                e.line += offset
-                entries.append(e)
-            }
+            lineOffsets.append(Int32(lineOffset))
             for d in result.diagnostics {
                 diagnostics.append(Diagnostic(path: d.path, line: d.line + lineOffset, column: d.column, message: d.message))
             }
             lineOffset += result.lineCount
         }
-        checkDateOrder(&entries, files: files, into: &diagnostics)
-        let ordered = LedgerReader.ledgerOrder(entries)
-        var ledger = Ledger(files: files, entries: ordered)
+        var valid = checkDateOrder(parsed.map(\.entries), chunkFiles: chunks.map(\.file), lineOffsets: lineOffsets,
+                                   files: files, into: &diagnostics)
+        let ordered = LedgerReader.ledgerOrder(parsed.map(\.entries), lineOffsets: lineOffsets, valid: &valid)
+        var ledger = Ledger(storage: storage, files: files, entries: ordered)
         resolveIds(&ledger, into: &diagnostics)
         return (ledger, diagnostics)
     }
 
-    /// FORMAT.md 7.3: inside one file dates must not go backwards.
-    private func checkDateOrder(_ entries: inout [LedgerEntry], files: [LedgerFile], into diagnostics: inout [Diagnostic]) {
-        var file: Int32 = -1
+    /// FORMAT.md 7.3: inside one file dates must not go backwards. Returns, per chunk, which
+    /// entries stay valid.
+    private func checkDateOrder(_ chunks: [[LedgerEntry]], chunkFiles: [Int], lineOffsets: [Int32], files: [LedgerFile],
+                                into diagnostics: inout [Diagnostic]) -> [[Bool]] {
+        var valid: [[Bool]] = []
+        var file = -1
         var latest = Day(serial: Int32.min)
         var latestLine: Int32 = 0
-        for i in entries.indices {
-            let e = entries[i]
-            if e.file != file { file = e.file; latest = Day(serial: Int32.min) }
-            if e.date < latest {
-                diagnostics.append(Diagnostic(
-                    path: files[Int(file)].displayPath, line: Int(e.line), column: 1,
-                    message: "date \(e.date) goes backwards after \(latest) on line \(latestLine); entries of one file must be in date order"))
-                entries[i].isValid = false
-            } else {
-                latest = e.date
-                latestLine = e.line
+        for (c, entries) in chunks.enumerated() {
+            var flags = [Bool](repeating: true, count: entries.count)
+            if chunkFiles[c] != file { file = chunkFiles[c]; latest = Day(serial: Int32.min) }
+            for (k, e) in entries.enumerated() {
+                if e.date < latest {
+                    diagnostics.append(Diagnostic(
+                        path: files[file].displayPath, line: Int(e.line + lineOffsets[c]), column: 1,
+                        message: "date \(e.date) goes backwards after \(latest) on line \(latestLine); entries of one file must be in date order"))
+                    flags[k] = false
+                } else {
+                    latest = e.date
+                    latestLine = e.line + lineOffsets[c]
+                }
             }
+            valid.append(flags)
+        }
+        return valid
+    }
+
+    /// Stable counting sort by date straight from the chunks (already in path and line
+    /// order), fixing line numbers and validity on the way.
+    static func ledgerOrder(_ chunks: [[LedgerEntry]], lineOffsets: [Int32], valid: inout [[Bool]]) -> [LedgerEntry] {
+        var lo = Int32.max, hi = Int32.min
+        var total = 0
+        for entries in chunks {
+            total += entries.count
+            for e in entries {
+                lo = min(lo, e.date.serial)
+                hi = max(hi, e.date.serial)
+            }
+        }
+        guard total > 0 else { return [] }
+        let span = Int(hi) - Int(lo) + 1
+        var starts = [Int](repeating: 0, count: span + 1)
+        for entries in chunks { for e in entries { starts[Int(e.date.serial - lo) + 1] += 1 } }
+        for i in 1...span { starts[i] += starts[i - 1] }
+        return [LedgerEntry](unsafeUninitializedCapacity: total) { buffer, count in
+            for (c, entries) in chunks.enumerated() {
+                for (k, var e) in entries.enumerated() {
+                    e.line += lineOffsets[c]
+                    if !valid[c][k] { e.isValid = false }
+                    let slot = Int(e.date.serial - lo)
+                    buffer.initializeElement(at: starts[slot], to: e)
+                    starts[slot] += 1
+                }
+            }
+            count = total
         }
     }
 
     /// The column (in characters, from 1) of a byte offset within its line.
-    public static func column(ofByte offset: Int, in bytes: [UInt8]) -> Int {
+    public static func column(ofByte offset: Int, in bytes: [UInt8], file: Range<Int>) -> Int {
         var start = offset
-        while start > 0 && bytes[start - 1] != 10 { start -= 1 }
-        if start == 0 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        while start > file.lowerBound && bytes[start - 1] != 10 { start -= 1 }
+        if start == file.lowerBound && bytes[file].starts(with: [0xEF, 0xBB, 0xBF]) { start += 3 }
         var column = 1
         var i = start
         while i < offset {
@@ -143,84 +182,63 @@ public struct LedgerReader: Sendable {
         return column
     }
 
-    /// Stable counting sort by date: entries are already in (file path, line) order.
-    static func ledgerOrder(_ entries: [LedgerEntry]) -> [LedgerEntry] {
-        guard let first = entries.first else { return [] }
-        var lo = first.date.serial, hi = first.date.serial
-        for e in entries {
-            lo = min(lo, e.date.serial)
-            hi = max(hi, e.date.serial)
-        }
-        let span = Int(hi) - Int(lo) + 1
-        var starts = [Int](repeating: 0, count: span + 1)
-        for e in entries { starts[Int(e.date.serial - lo) + 1] += 1 }
-        for i in 1...span { starts[i] += starts[i - 1] }
-        return [LedgerEntry](unsafeUninitializedCapacity: entries.count) { buffer, count in
-            for e in entries {
-                let slot = Int(e.date.serial - lo)
-                buffer.initializeElement(at: starts[slot], to: e)
-                starts[slot] += 1
-            }
-            count = entries.count
-        }
-    }
-
     /// Interns `id:`s in ledger order (a duplicate is reported at the later entry) and resolves
     /// every `reverse` to the index of the entry it undoes.
     private func resolveIds(_ ledger: inout Ledger, into diagnostics: inout [Diagnostic]) {
-        var ids = SymbolTable(capacity: ledger.entries.count / 2 + 16)
-        var owner: [Int32] = []  // id index -> entry index
+        var entries = ledger.entries
+        ledger.entries = []  // keep `entries` uniquely referenced while it is updated
         let files = ledger.files
-        for i in ledger.entries.indices {
-            let e = ledger.entries[i]
-            guard e.idStart >= 0 else { continue }
-            let bytes = files[Int(e.file)].bytes
-            let (index, inserted) = bytes.withUnsafeBytes { raw in
-                ids.insert(UnsafeRawBufferPointer(rebasing: raw[Int(e.idStart)..<Int(e.idStart) + Int(e.idLength)]))
+        let storage = ledger.storage
+        var ids = SymbolTable(capacity: entries.count / 2 + 16)
+        var owner: [Int32] = []  // id index -> entry index
+        func location(_ e: LedgerEntry) -> String { "\(files[Int(e.file)].displayPath):\(e.line)" }
+        storage.withUnsafeBytes { raw in
+            for i in entries.indices where entries[i].idStart >= 0 {
+                let e = entries[i]
+                let (index, inserted) = ids.insert(UnsafeRawBufferPointer(rebasing: raw[Int(e.idStart)..<Int(e.idStart) + Int(e.idLength)]))
+                if inserted {
+                    owner.append(Int32(i))
+                    entries[i].id = index
+                } else {
+                    let first = entries[Int(owner[Int(index)])]
+                    diagnostics.append(ledger.location(of: e).error(
+                        "duplicate id '\(ids.name(index))': already used at \(location(first)); ids must be unique across all ledger files"))
+                    entries[i].isValid = false
+                }
             }
-            if inserted {
-                owner.append(Int32(i))
-                ledger.entries[i].id = index
-            } else {
-                let first = ledger.entries[Int(owner[Int(index)])]
-                diagnostics.append(ledger.location(of: e).error(
-                    "duplicate id '\(ids.name(index))': already used at \(files[Int(first.file)].displayPath):\(first.line); ids must be unique across all ledger files"))
-                ledger.entries[i].isValid = false
+            var reversedBy = [Int32](repeating: -1, count: entries.count)
+            for i in entries.indices where entries[i].verb == .reverse && entries[i].referenceStart >= 0 {
+                let e = entries[i]
+                let start = Int(e.referenceStart), end = start + Int(e.referenceLength)
+                let found = ids.find(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+                let name = String(decoding: storage[start..<end], as: UTF8.self)
+                let at = SourceLocation(path: files[Int(e.file)].displayPath, line: Int(e.line),
+                                        column: LedgerReader.column(ofByte: start, in: storage, file: files[Int(e.file)].range))
+                guard let index = found else {
+                    diagnostics.append(at.error("unknown id '\(name)': no ledger entry has id:\(name); only entries with an id can be reversed"))
+                    entries[i].isValid = false
+                    continue
+                }
+                let target = Int(owner[Int(index)])
+                let t = entries[target]
+                if target > i {
+                    diagnostics.append(at.error(
+                        "the entry with id '\(name)' (\(location(t))) comes after this reversal in ledger order; a reversal must come after the entry it reverses"))
+                    entries[i].isValid = false
+                } else if t.verb == .reverse {
+                    diagnostics.append(at.error("id '\(name)' is itself a reversal; a reverse cannot be reversed, write the original entry again instead"))
+                    entries[i].isValid = false
+                } else if reversedBy[target] >= 0 {
+                    diagnostics.append(at.error(
+                        "the entry with id '\(name)' is already reversed at \(location(entries[Int(reversedBy[target])])); an entry can be reversed once"))
+                    entries[i].isValid = false
+                } else if e.isValid {
+                    entries[i].subject = Int32(target)
+                    reversedBy[target] = Int32(i)
+                }
             }
         }
-        var reversedBy = [Int32](repeating: -1, count: ledger.entries.count)
-        for i in ledger.entries.indices where ledger.entries[i].verb == .reverse && ledger.entries[i].referenceStart >= 0 {
-            let e = ledger.entries[i]
-            let bytes = files[Int(e.file)].bytes
-            let start = Int(e.referenceStart), end = start + Int(e.referenceLength)
-            let found = bytes.withUnsafeBytes { ids.find(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
-            let name = String(decoding: bytes[start..<end], as: UTF8.self)
-            let location = SourceLocation(path: files[Int(e.file)].displayPath, line: Int(e.line),
-                                          column: LedgerReader.column(ofByte: start, in: bytes))
-            guard let index = found else {
-                diagnostics.append(location.error("unknown id '\(name)': no ledger entry has id:\(name); only entries with an id can be reversed"))
-                ledger.entries[i].isValid = false
-                continue
-            }
-            let target = Int(owner[Int(index)])
-            let t = ledger.entries[target]
-            if target > i {
-                diagnostics.append(location.error(
-                    "the entry with id '\(name)' (\(files[Int(t.file)].displayPath):\(t.line)) comes after this reversal in ledger order; a reversal must come after the entry it reverses"))
-                ledger.entries[i].isValid = false
-            } else if t.verb == .reverse {
-                diagnostics.append(location.error("id '\(name)' is itself a reversal; a reverse cannot be reversed, write the original entry again instead"))
-                ledger.entries[i].isValid = false
-            } else if reversedBy[target] >= 0 {
-                let r = ledger.entries[Int(reversedBy[target])]
-                diagnostics.append(location.error(
-                    "the entry with id '\(name)' is already reversed at \(files[Int(r.file)].displayPath):\(r.line); an entry can be reversed once"))
-                ledger.entries[i].isValid = false
-            } else if e.isValid {
-                ledger.entries[i].subject = Int32(target)
-                reversedBy[target] = Int32(i)
-            }
-        }
+        ledger.entries = entries
         ledger.ids = ids
     }
 }
