@@ -17,6 +17,13 @@ public struct SourceTree: Sendable {
         self.init(label: label, files: texts.mapValues { Array($0.utf8) })
     }
 
+    /// Files under `assets/`, by path relative to it (copied to the output unchanged).
+    public var assets: [String: [UInt8]] {
+        var found: [String: [UInt8]] = [:]
+        for (path, bytes) in files where path.hasPrefix("assets/") { found[String(path.dropFirst(7))] = bytes }
+        return found
+    }
+
     /// The path as a diagnostic names it.
     public func display(_ relative: String) -> String {
         if label.isEmpty || label == "." { return relative }

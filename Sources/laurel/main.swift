@@ -64,7 +64,7 @@ struct ContentOptions: ParsableArguments {
         for d in run.diagnostics { print(d, to: &err) }
         let errors = run.diagnostics.filter { $0.severity == .error }.count
         if errors > 0 {
-            print("\(errors) error\(errors == 1 ? "" : "s") in \(content)", to: &err)
+            print("\(errors) error\(errors == 1 ? "" : "s")", to: &err)
         }
     }
 }
@@ -129,20 +129,32 @@ struct Build: ParsableCommand {
         let tree = try times.measure("read") { try options.readTree() }
         let run = PortalRun.check(tree, asOf: options.asOfChoice, jobs: options.jobs, times: times)
         times = run.times
-        options.report(run)
-        if run.hasErrors {
-            var err = StandardError()
+        var err = StandardError()
+        // Template problems are content problems too: report them with the rest.
+        let (theme, themeProblems) = times.measure("theme") {
+            Theme.load(themes: themes, name: self.theme, locale: run.sources.settings.locale)
+        }
+        var report = run
+        report.diagnostics = (run.diagnostics + themeProblems).sorted()
+        options.report(report)
+        guard !report.hasErrors, let theme else {
             print("nothing published; \(output) is unchanged", to: &err)
             throw ExitCode(ExitStatus.contentErrors.rawValue)
         }
-        let files = times.measure("render") { SiteRenderer.render(run) }
+        let publisher: Publisher
+        do { publisher = try Publisher(output: output) } catch { throw CommandFailure(message: "\(error)") }
+        let stats: SiteStats
         do {
-            _ = try times.measure("write") { try Publisher(output: output).publish(files) }
+            stats = try times.measure("render") {
+                try SiteBuilder.build(run, theme: theme, contentAssets: tree.assets, jobs: options.jobs, sink: publisher)
+            }
+            try times.measure("publish") { try publisher.commit() }
         } catch {
-            throw CommandFailure(message: "\(error)")
+            publisher.abandon()
+            throw CommandFailure(message: "\(error); nothing published, \(output) is unchanged")
         }
         if !options.quiet {
-            print("built \(files.count) files for \(run.sources.people.count) people as of \(run.asOf) (\(times.summary))")
+            print("built \(stats.pages) pages (\(stats.files) files, \(stats.bytes / 1_000_000) MB) for \(run.sources.people.count) people as of \(run.asOf) (\(times.summary))")
             print("open \(output)/index.html")
         }
     }

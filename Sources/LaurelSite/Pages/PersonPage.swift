@@ -1,0 +1,233 @@
+import LaurelPoints
+import LaurelSources
+
+/// Everything person pages share that is computed once: ranks per period, team averages per
+/// category (for guidance), training pages per tag.
+struct PersonPageSupport: Sendable {
+    /// Rank of each person in each leaderboard period of the portal's kind.
+    let ranks: [Period: [Int32]]
+    /// Per team, the average lifetime points per category of its members.
+    let teamAverages: [[Double]]
+    /// Published training pages by tag, in title order.
+    let trainingByTag: [String: [Int]]
+
+    init(_ site: SiteContext, boards: [Board]) {
+        var ranks: [Period: [Int32]] = [:]
+        for board in boards where board.category == nil {
+            var r = [Int32](repeating: 0, count: site.sources.people.count)
+            for row in board.order { r[row.person] = Int32(row.rank) }
+            ranks[board.period] = r
+        }
+        self.ranks = ranks
+        let c = site.scores.categories.count
+        var sums = [[Double]](repeating: [Double](repeating: 0, count: c), count: site.sources.teams.count)
+        var counts = [Double](repeating: 0, count: site.sources.teams.count)
+        for (p, person) in site.sources.people.enumerated() where person.team >= 0 {
+            let totals = site.scores.lifetimeByCategory(person: p)
+            for k in 0..<c { sums[Int(person.team)][k] += Double(totals[k]) }
+            counts[Int(person.team)] += 1
+        }
+        teamAverages = sums.enumerated().map { t, s in s.map { counts[t] > 0 ? $0 / counts[t] : 0 } }
+        var byTag: [String: [Int]] = [:]
+        for (path, i) in site.published.sorted(by: { $0.key < $1.key }) where site.sources.pages[i].kind == .training {
+            _ = path
+            for tag in site.sources.pages[i].tags { byTag[tag, default: []].append(i) }
+        }
+        trainingByTag = byTag
+    }
+}
+
+extension SiteContext {
+    /// The person page: "explain my balance" — every figure with the ledger line it came from.
+    func personPage(_ p: Int, support: PersonPageSupport) -> View {
+        let person = sources.people[p]
+        let account = book.accounts[p]
+        let at = Address.person(person.id)
+        var root = root(at: at, title: person.name)
+
+        var summary = personLink(p, from: at)
+        summary.set(.team, teamLink(person.team, from: at))
+        summary.set(.balance, .number(account.balance))
+        summary.set(.lifetime, .number(account.lifetime))
+        summary.set(.score, .number(account.score(in: book.period)))
+        if let rank = book.ranks[p] {
+            summary.set(.rank, .number(Int64(rank)))
+            summary.set(.ranked, .bool(true))
+        }
+        summary.set(.optedout, .bool(!person.leaderboard))
+        summary.set(.left, person.left.map { .day($0) })
+        summary.set(.feed, .text(Address.link(from: at, to: Address.personFeed(person.id))))
+        if let t = account.title { summary.set(.honour, .object(View([(.name, .text(sources.titles[t].name))]))) }
+        let nextIndex = account.title.map { $0 + 1 } ?? 0
+        if nextIndex < sources.titles.count {
+            let next = sources.titles[nextIndex]
+            let floor = account.title.map { sources.titles[$0].min } ?? 0
+            let span = max(1, next.min - floor)
+            let progress = max(0, min(100, (account.lifetime - floor) * 100 / span))
+            summary.set(.next, .object(View([(.name, .text(next.name)), (.min, .number(next.min)),
+                                             (.missing, .number(max(0, next.min - account.lifetime))), (.progress, .number(progress))])))
+        }
+        root.set(.person, .object(summary))
+        root.set(.badges, .list(account.badges.map { View([(.name, .text(sources.badges[$0.badge].name)), (.date, .day($0.day))]) }))
+        root.set(.scores, .list(account.scores.reversed().map { item in
+            var view = View([(.period, .period(item.period)), (.score, .number(item.points)),
+                             (.url, .text(Address.link(from: at, to: Address.board(item.period))))])
+            if let rank = support.ranks[item.period]?[p], rank > 0 { view.set(.rank, .number(Int64(rank))) }
+            return view
+        }))
+        root.set(.history, .list(history(p, at: at)))
+        root.set(.lots, .list(account.lots.reversed().map { lot in
+            var view = View([(.date, .day(lot.date)), (.points, .number(lot.points)), (.remaining, .number(lot.remaining)),
+                             (.cancelled, .bool(lot.cancelled)), (.source, .text(lotSource(lot)))])
+            if let last = lot.lastValid {
+                view.set(.lastvalid, .day(last))
+                view.set(.expired, .bool(last < book.asOf))
+            } else {
+                view.set(.never, .bool(true))
+            }
+            return view
+        }))
+        root.set(.expiring, .list(account.expiring.map { group in
+            var view = View([(.points, .number(group.points))])
+            if let day = group.lastValid {
+                view.set(.lastvalid, .day(day))
+                view.set(.soon, .bool(day.serial - book.asOf.serial <= 31))
+            } else {
+                view.set(.never, .bool(true))
+            }
+            return view
+        }))
+        let (affordable, nextTier) = rewardsWithin(p, at: at)
+        root.set(.affordable, .list(affordable))
+        root.set(.nexttier, nextTier.map { .object($0) })
+        root.set(.guidance, .list(guidance(p, support: support, at: at)))
+        root.set(.mentions, .list(pagesByPerson[p].map { item($0, from: at) }))
+        return root
+    }
+
+    func lotSource(_ lot: Lot) -> String {
+        if let t = lot.targetIndex { return sources.rules[Int(sources.targets[t].rule)].name + " · " + sources.targets[t].period.description }
+        return source(sources.ledger.entries[Int(lot.origin)])
+    }
+
+    /// Every entry of the person, newest first, with target bonuses in their place.
+    func history(_ p: Int, at: String) -> [View] {
+        let account = book.accounts[p]
+        let entries = sources.ledger.entries
+        var rows: [(order: (Int32, Int, Int), view: View)] = []
+        rows.reserveCapacity(account.entries.count + account.bonuses.count)
+        for (k, i) in account.entries.enumerated() {
+            let e = entries[Int(i)]
+            let outcome = book.outcomes[Int(i)]
+            var view = View([(.date, .day(e.date)), (.what, .text(label("verb." + e.verb.name))), (.source, .text(source(e)))])
+            view.set(.memo, .text(sources.ledger.memo(of: e)))
+            view.set(.id, .text(sources.ledger.idName(of: e)))
+            switch e.verb {
+            case .earn:
+                var rule = ruleLink(Int(e.subject), from: at)
+                let v = Int(outcome.ruleVersion)
+                if v >= 0 {
+                    rule.set(.version, .number(Int64(v + 1)))
+                    rule.set(.since, .day(sources.rules[Int(e.subject)].versions[v].since))
+                }
+                view.set(.rule, .object(rule))
+                view.set(.points, .signed(outcome.points))
+                if outcome.capped > 0 { view.set(.capped, .number(outcome.capped)) }
+            case .award:
+                if e.subject >= 0 { view.set(.rule, .object(ruleLink(Int(e.subject), from: at))) }
+                view.set(.points, .signed(e.points))
+            case .deduct:
+                view.set(.points, .signed(-e.points))
+            case .redeem:
+                view.set(.reward, .object(rewardLink(Int(e.subject), from: at)))
+                view.set(.points, .signed(-outcome.points))
+            case .reverse:
+                let target = entries[Int(e.subject)]
+                let undone = book.outcomes[Int(e.subject)]
+                let effect: Int64
+                switch target.verb {
+                case .earn: effect = -undone.points
+                case .award: effect = -target.points
+                case .deduct: effect = target.points
+                case .redeem: effect = undone.points
+                default: effect = 0
+                }
+                view.set(.points, .signed(effect))
+                view.set(.entry, .object(View([(.date, .day(target.date)), (.source, .text(source(target))),
+                                               (.what, .text(label("verb." + target.verb.name)))])))
+            case .balance:
+                view.set(.points, .number(e.points))
+            }
+            if outcome.isReversed {
+                let r = entries[Int(outcome.reversedBy)]
+                view.set(.reversed, .bool(true))
+                view.set(.reversal, .object(View([(.date, .day(r.date)), (.source, .text(source(r)))])))
+            }
+            rows.append(((e.date.serial, 0, k), view))
+        }
+        for t in account.bonuses {
+            guard let bonus = book.bonuses[Int(t)] else { continue }
+            var rule = ruleLink(Int(bonus.rule), from: at)
+            rule.set(.version, .number(Int64(bonus.version) + 1))
+            let view = View([(.date, .day(bonus.period.lastDay)), (.what, .text(label("verb.bonus"))), (.rule, .object(rule)),
+                             (.points, .signed(bonus.points)), (.source, .text("targets.yaml")),
+                             (.bonus, .object(View([(.period, .period(bonus.period)), (.target, .number(bonus.target)), (.metric, .number(bonus.metric))])))])
+            rows.append(((bonus.period.lastDay.serial, 1, Int(t)), view))
+        }
+        rows.sort { a, b in a.order.0 != b.order.0 ? a.order.0 > b.order.0 : a.order.1 != b.order.1 ? a.order.1 > b.order.1 : a.order.2 > b.order.2 }
+        return rows.map(\.view)
+    }
+
+    /// Rewards the person can redeem now, and how far the next tier is.
+    func rewardsWithin(_ p: Int, at: String) -> ([View], View?) {
+        let account = book.accounts[p]
+        var affordable: [View] = []
+        var bestTier = -1
+        let tiers = Reward.Tier.allCases
+        for (r, reward) in sources.rewards.enumerated() {
+            guard let cost = reward.cost(on: book.asOf), cost <= account.balance, isAvailable(r, for: p) else { continue }
+            var view = rewardLink(r, from: at)
+            view.set(.cost, .number(cost))
+            view.set(.tier, .text(label("tier." + reward.tier.rawValue)))
+            affordable.append(view)
+            bestTier = max(bestTier, tiers.firstIndex(of: reward.tier) ?? 0)
+        }
+        guard bestTier + 1 < tiers.count else { return (affordable, nil) }
+        let nextTier = tiers[bestTier + 1]
+        let candidates = sources.rewards.indices.filter { sources.rewards[$0].tier == nextTier && isAvailable($0, for: p) }
+        guard let cheapest = candidates.min(by: { (sources.rewards[$0].cost(on: book.asOf) ?? .max) < (sources.rewards[$1].cost(on: book.asOf) ?? .max) }),
+              let cost = sources.rewards[cheapest].cost(on: book.asOf) else { return (affordable, nil) }
+        var view = rewardLink(cheapest, from: at)
+        view.set(.tier, .text(label("tier." + nextTier.rawValue)))
+        view.set(.cost, .number(cost))
+        view.set(.missing, .number(max(0, cost - account.balance)))
+        return (affordable, view)
+    }
+
+    /// In stock and, if it requires a title, held by the person.
+    func isAvailable(_ r: Int, for p: Int) -> Bool {
+        let reward = sources.rewards[r]
+        if let stock = reward.stock, book.stockUsed[r] >= stock { return false }
+        if let required = reward.requires, book.accounts[p].lifetime < sources.titles[Int(required)].min { return false }
+        return true
+    }
+
+    /// Training pages for the categories where the person is furthest below their team's
+    /// average (lifetime points per category), at most two categories.
+    func guidance(_ p: Int, support: PersonPageSupport, at: String) -> [View] {
+        let team = Int(sources.people[p].team)
+        guard team >= 0 else { return [] }
+        let mine = scores.lifetimeByCategory(person: p)
+        let average = support.teamAverages[team]
+        var weak: [(category: Int, ratio: Double)] = []
+        for (k, name) in scores.categories.enumerated() where support.trainingByTag[name] != nil && average[k] > 0 {
+            let ratio = Double(mine[k]) / average[k]
+            if ratio < 1 { weak.append((k, ratio)) }
+        }
+        weak.sort { $0.ratio != $1.ratio ? $0.ratio < $1.ratio : $0.category < $1.category }
+        return weak.prefix(2).map { w in
+            let name = scores.categories[w.category]
+            return View([(.name, .text(category(name))), (.pages, .list((support.trainingByTag[name] ?? []).map { item($0, from: at) }))])
+        }
+    }
+}

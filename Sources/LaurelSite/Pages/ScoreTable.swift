@@ -1,0 +1,140 @@
+import LaurelPoints
+import LaurelSources
+
+/// Scores per person, month and rule category, from the engine's lots and deductions, so every
+/// leaderboard (any period kind, any category) is a sum over months of the same numbers the
+/// engine computed.
+struct ScoreTable: Sendable {
+    /// Category names: the rules' categories, then `other` (awards without `rule:`, deductions).
+    let categories: [String]
+    let firstMonth: Int
+    let monthCount: Int
+    /// [person][month][category], flattened.
+    private let points: [Int64]
+
+    init(sources: PortalSources, book: PointsBook) {
+        var names = Set(sources.rules.map(\.category))
+        names.insert("other")
+        categories = names.sorted()
+        let categoryIndex = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
+        let other = categoryIndex["other"] ?? 0
+        let ruleCategory = sources.rules.map { categoryIndex[$0.category] ?? other }
+        var first = book.asOf.monthIndex
+        for account in book.accounts {
+            for lot in account.lots { first = min(first, lot.date.monthIndex) }
+        }
+        firstMonth = first
+        monthCount = book.asOf.monthIndex - first + 1
+        let c = categories.count, m = monthCount
+        var table = [Int64](repeating: 0, count: sources.people.count * m * c)
+        let entries = sources.ledger.entries
+        for (p, account) in book.accounts.enumerated() {
+            let base = p * m * c
+            for lot in account.lots where !lot.cancelled && lot.points != 0 {
+                let category: Int
+                if let t = lot.targetIndex {
+                    category = ruleCategory[Int(sources.targets[t].rule)]
+                } else {
+                    let e = entries[Int(lot.origin)]
+                    category = e.subject >= 0 ? ruleCategory[Int(e.subject)] : other
+                }
+                table[base + (lot.date.monthIndex - first) * c + category] += lot.points
+            }
+            for i in account.entries {
+                let e = entries[Int(i)]
+                let outcome = book.outcomes[Int(i)]
+                if e.verb == .deduct && outcome.applied && !outcome.isReversed {
+                    table[base + (e.date.monthIndex - first) * c + other] -= e.points
+                }
+            }
+        }
+        points = table
+    }
+
+    /// A person's score in a period, in one category or all.
+    func score(person p: Int, in period: Period, category: Int? = nil) -> Int64 {
+        let c = categories.count
+        let from = max(period.firstDay.monthIndex, firstMonth) - firstMonth
+        let to = min(period.lastDay.monthIndex - firstMonth, monthCount - 1)
+        guard from <= to else { return 0 }
+        var total: Int64 = 0
+        let base = p * monthCount * c
+        for month in from...to {
+            if let category {
+                total += points[base + month * c + category]
+            } else {
+                for k in 0..<c { total += points[base + month * c + k] }
+            }
+        }
+        return total
+    }
+
+    /// Points per category over a person's whole history (for guidance).
+    func lifetimeByCategory(person p: Int) -> [Int64] {
+        let c = categories.count
+        var totals = [Int64](repeating: 0, count: c)
+        let base = p * monthCount * c
+        for month in 0..<monthCount {
+            for k in 0..<c { totals[k] += points[base + month * c + k] }
+        }
+        return totals
+    }
+
+    /// Every period of `kind` from the first month with points to the as-of date.
+    func periods(_ kind: PeriodKind, asOf: Day) -> [Period] {
+        let first = Period(kind: kind, containing: Period(kind: .month, index: firstMonth).firstDay)
+        let last = Period(kind: kind, containing: asOf)
+        return first.index <= last.index ? (first.index...last.index).map { Period(kind: kind, index: $0) } : [last]
+    }
+}
+
+/// One leaderboard: who is ranked in a period (and category), in display order.
+struct Board: Sendable {
+    let period: Period
+    let category: Int?
+    /// Ranked people in display order: score descending, then name, then id (FORMAT.md 8.4).
+    let order: [(person: Int, score: Int64, rank: Int)]
+
+    init(_ table: ScoreTable, _ sources: PortalSources, period: Period, category: Int?, asOf: Day) {
+        self.period = period
+        self.category = category
+        var eligible: [(person: Int, score: Int64)] = []
+        for (p, person) in sources.people.enumerated() where PointsEngine.isRanked(person, in: period, asOf: asOf) {
+            eligible.append((p, table.score(person: p, in: period, category: category)))
+        }
+        eligible.sort { a, b in
+            if a.score != b.score { return a.score > b.score }
+            let na = sources.people[a.person].name, nb = sources.people[b.person].name
+            if na != nb { return na < nb }
+            return sources.people[a.person].id < sources.people[b.person].id
+        }
+        var ranked: [(Int, Int64, Int)] = []
+        ranked.reserveCapacity(eligible.count)
+        for (i, item) in eligible.enumerated() {
+            let rank = i > 0 && eligible[i - 1].score == item.score ? ranked[i - 1].2 : i + 1
+            ranked.append((item.person, item.score, rank))
+        }
+        order = ranked
+    }
+
+    /// Team standings: total of the ranked members' scores, and per head.
+    func teams(_ sources: PortalSources) -> [(team: Int, total: Int64, members: Int, rank: Int)] {
+        var totals = [Int64](repeating: 0, count: sources.teams.count)
+        var members = [Int](repeating: 0, count: sources.teams.count)
+        for row in order {
+            let t = Int(sources.people[row.person].team)
+            guard t >= 0 else { continue }
+            totals[t] += row.score
+            members[t] += 1
+        }
+        let sorted = sources.teams.indices.filter { members[$0] > 0 }.sorted { a, b in
+            totals[a] != totals[b] ? totals[a] > totals[b] : sources.teams[a].id < sources.teams[b].id
+        }
+        var out: [(Int, Int64, Int, Int)] = []
+        for (i, t) in sorted.enumerated() {
+            let rank = i > 0 && totals[sorted[i - 1]] == totals[t] ? out[i - 1].3 : i + 1
+            out.append((t, totals[t], members[t], rank))
+        }
+        return out
+    }
+}

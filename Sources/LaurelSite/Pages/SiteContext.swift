@@ -1,0 +1,226 @@
+import LaurelMarkdown
+import LaurelPoints
+import LaurelSources
+
+/// What every page builder reads: the checked sources, the engine's results, the theme and
+/// the derived tables. Read-only, shared by the rendering threads.
+struct SiteContext: Sendable {
+    let sources: PortalSources
+    let book: PointsBook
+    let theme: Theme
+    let scores: ScoreTable
+    let locale: PortalSettings.Locale
+    /// Pages that are published (not drafts, not dated after the as-of date), by path.
+    let published: [String: Int]
+    /// For each rule, the index of its explanation page, if any.
+    let explanations: [Int?]
+    /// Pages naming each rule / person in front matter or in links.
+    let pagesByRule: [[Int]]
+    let pagesByPerson: [[Int]]
+    /// Rendered page bodies (HTML), by page index; nil for unpublished pages.
+    let bodies: [String?]
+
+    init(sources: PortalSources, book: PointsBook, theme: Theme) {
+        self.sources = sources
+        self.book = book
+        self.theme = theme
+        locale = sources.settings.locale
+        scores = ScoreTable(sources: sources, book: book)
+        var published: [String: Int] = [:]
+        for (i, page) in sources.pages.enumerated() where !page.draft && (page.date.map { $0 <= book.asOf } ?? true) {
+            published[page.path] = i
+        }
+        self.published = published
+        var explanations = [Int?](repeating: nil, count: sources.rules.count)
+        for (r, rule) in sources.rules.enumerated() {
+            if let path = rule.page { explanations[r] = published[path] }
+        }
+        self.explanations = explanations
+        var byRule = [[Int]](repeating: [], count: sources.rules.count)
+        var byPerson = [[Int]](repeating: [], count: sources.people.count)
+        for (i, page) in sources.pages.enumerated() where published[page.path] == i {
+            var rules = Set(page.rules.map(Int.init)), people = Set(page.people.map(Int.init))
+            for link in Markdown.links(in: page.body) {
+                switch InternalLink(link.destination) {
+                case .rule(let id): if let r = sources.ruleIndex.find(id) { rules.insert(Int(r)) }
+                case .person(let id): if let p = sources.peopleIndex.find(id) { people.insert(Int(p)) }
+                default: break
+                }
+            }
+            for r in rules.sorted() where explanations[r] != i { byRule[r].append(i) }
+            for p in people.sorted() { byPerson[p].append(i) }
+        }
+        pagesByRule = byRule
+        pagesByPerson = byPerson
+        bodies = []  // filled by `withBodies`
+    }
+
+    private init(copy: SiteContext, bodies: [String?]) {
+        sources = copy.sources
+        book = copy.book
+        theme = copy.theme
+        scores = copy.scores
+        locale = copy.locale
+        published = copy.published
+        explanations = copy.explanations
+        pagesByRule = copy.pagesByRule
+        pagesByPerson = copy.pagesByPerson
+        self.bodies = bodies
+    }
+
+    /// Renders every published page's Markdown once (its links depend on where it is shown).
+    func withBodies(jobs: Int) -> SiteContext {
+        let pages = sources.pages
+        let bodies = Parallel.map(pages.count, jobs: jobs) { [self] i -> String? in
+            guard published[pages[i].path] == i else { return nil }
+            let page = pages[i]
+            // A rule's explanation is shown on the rule's page; other pages at their own address.
+            let at = sources.rules.firstIndex { $0.page == page.path }.map { Address.rule(sources.rules[$0].id) } ?? Address.page(page.path)
+            return markdown(page.body, at: at)
+        }
+        return SiteContext(copy: self, bodies: bodies)
+    }
+
+    // MARK: labels and links
+
+    func label(_ key: String) -> String { theme.string(key) }
+
+    func category(_ name: String) -> String { theme.strings["category." + name] ?? name }
+
+    func expiry(_ policy: ExpiryPolicy) -> String {
+        switch policy {
+        case .never: return label("expiry.never")
+        case .endOf(let kind): return label("expiry." + kind.rawValue)
+        case .months(let n): return label("expiry.months").replacingOccurrences(of: "{n}", with: String(n))
+        }
+    }
+
+    /// Markdown rendered for a page shown at `at`: internal links become relative links.
+    func markdown(_ text: String, at: String) -> String {
+        Markdown.html(text) { destination in
+            guard let link = InternalLink(destination) else { return .keep }
+            if let target = address(of: link) { return .replace(Address.link(from: at, to: target)) }
+            return .unlink
+        }
+    }
+
+    /// Where an internal link points, or nil when its target is not published.
+    func address(of link: InternalLink) -> String? {
+        switch link {
+        case .rule(let id): return sources.ruleIndex.find(id).map { _ in Address.rule(id) }
+        case .person(let id): return sources.peopleIndex.find(id).map { _ in Address.person(id) }
+        case .team(let id): return sources.teamIndex.find(id).map { _ in Address.team(id) }
+        case .reward(let id): return sources.rewardIndex.find(id).map { _ in Address.reward(id) }
+        case .page(let path):
+            guard let i = published[path] else { return nil }
+            if let r = explanations.firstIndex(of: i) { return Address.rule(sources.rules[r].id) }
+            return Address.page(path)
+        case .invalid: return nil
+        }
+    }
+
+    /// The values every page has: site, title and links relative to `at`.
+    func root(at: String, title: String) -> View {
+        func link(_ to: String) -> TemplateValue { .text(Address.link(from: at, to: to)) }
+        let links = View([
+            (.home, link(Address.home)), (.people, link(Address.people)), (.leaderboard, link(Address.leaderboard)),
+            (.leaderboards, link(Address.leaderboards)), (.rewards, link(Address.rewards)), (.rules, link(Address.rules)),
+            (.changes, link(Address.changes)), (.training, link(Address.kind(.training))), (.cases, link(Address.kind(.case))),
+            (.news, link(Address.kind(.news))), (.tags, link(Address.tags)), (.tv, link(Address.tv)),
+            (.style, link(Address.themeAssets + "style.css")), (.print, link(Address.themeAssets + "print.css")),
+            (.sitemap, link(Address.sitemap)),
+        ])
+        let site = View([(.title, .text(sources.settings.title)), (.lang, .text(locale.rawValue)),
+                         (.asof, .day(book.asOf)), (.period, .period(book.period))])
+        return View([(.site, .object(site)), (.links, .object(links)), (.title, .text(title))])
+    }
+
+    // MARK: shared pieces
+
+    func personLink(_ p: Int, from at: String) -> View {
+        let person = sources.people[p]
+        return View([(.name, .text(person.name)), (.url, .text(Address.link(from: at, to: Address.person(person.id)))), (.id, .text(person.id))])
+    }
+
+    func teamLink(_ t: Int32, from at: String) -> TemplateValue? {
+        guard t >= 0 else { return nil }
+        let team = sources.teams[Int(t)]
+        return .object(View([(.name, .text(team.name)), (.url, .text(Address.link(from: at, to: Address.team(team.id))))]))
+    }
+
+    func ruleLink(_ r: Int, from at: String) -> View {
+        let rule = sources.rules[r]
+        return View([(.name, .text(rule.name)), (.url, .text(Address.link(from: at, to: Address.rule(rule.id)))), (.id, .text(rule.id))])
+    }
+
+    func rewardLink(_ r: Int, from at: String) -> View {
+        let reward = sources.rewards[r]
+        return View([(.name, .text(reward.name)), (.url, .text(Address.link(from: at, to: Address.reward(reward.id))))])
+    }
+
+    /// A leaderboard row.
+    func row(_ p: Int, score: Int64, rank: Int, from at: String, balance: Bool = false) -> View {
+        var view = personLink(p, from: at)
+        view.set(.team, teamLink(sources.people[p].team, from: at))
+        view.set(.score, .number(score))
+        view.set(.rank, .number(Int64(rank)))
+        if balance { view.set(.balance, .number(book.accounts[p].balance)) }
+        return view
+    }
+
+    /// A list item for a Markdown page.
+    func item(_ i: Int, from at: String) -> View {
+        let page = sources.pages[i]
+        var view = View([(.title, .text(page.title)), (.url, .text(Address.link(from: at, to: address(of: .page(page.path)) ?? Address.page(page.path)))),
+                         (.kindlabel, .text(label("kind." + page.kind.rawValue)))])
+        view.set(.date, page.date.map { .day($0) })
+        view.set(.outcome, page.outcome.map { .text(label("outcome." + $0.rawValue)) })
+        view.set(.summary, .text(PageSummary.first(page.body)))
+        return view
+    }
+
+    func teamRows(_ board: Board, from at: String) -> [View] {
+        board.teams(sources).map { t in
+            var view = View([(.rank, .number(Int64(t.rank))), (.total, .number(t.total)), (.count, .number(Int64(t.members))),
+                             (.perhead, .number(t.members > 0 ? t.total / Int64(t.members) : 0))])
+            let team = sources.teams[t.team]
+            view.set(.name, .text(team.name))
+            view.set(.url, .text(Address.link(from: at, to: Address.team(team.id))))
+            return view
+        }
+    }
+
+    /// The source of a ledger entry, as people check it: `ledger/2026/2026-Q1.ledger:12`.
+    func source(_ e: LedgerEntry) -> String {
+        "ledger/" + sources.ledger.files[Int(e.file)].path + ":" + String(e.line)
+    }
+}
+
+/// A plain-text summary of a Markdown body: its first paragraph, without markup, shortened.
+enum PageSummary {
+    static func first(_ body: String, limit: Int = 120) -> String {
+        var text = ""
+        for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters()
+            if trimmed.isEmpty { if !text.isEmpty { break } else { continue } }
+            if trimmed.hasPrefix("#") || trimmed.hasPrefix("---") { continue }
+            text += (text.isEmpty ? "" : " ") + trimmed
+        }
+        var plain = ""
+        var skippingURL = false
+        for c in text {
+            if skippingURL { if c == ")" { skippingURL = false }; continue }
+            if c == "]" { continue }
+            if c == "(" && plain.last == nil { continue }
+            if "*_`[>#".contains(c) { continue }
+            plain.append(c)
+        }
+        // Drop link destinations "(rule:x)" left after "]".
+        plain = plain.replacingOccurrences(of: #"\((rule|person|team|reward|page|https?):[^)]*\)"#, with: "", options: .regularExpression)
+        return plain.count > limit ? String(plain.prefix(limit)) + "…" : plain
+    }
+}
+
+extension Substring {
+    func trimmingCharacters() -> String { String(self).trimmingWhitespace() }
+}

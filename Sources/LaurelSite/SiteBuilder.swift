@@ -1,0 +1,174 @@
+import Foundation
+import LaurelPoints
+import LaurelSources
+
+/// Where built files go: a staging folder, or memory in tests. Called from several threads,
+/// each path once.
+public protocol SiteSink: Sendable {
+    func write(_ path: String, _ bytes: [UInt8]) throws
+}
+
+/// Files kept in memory (tests, fixtures).
+public final class MemorySink: SiteSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String: [UInt8]] = [:]
+    public init() {}
+    public func write(_ path: String, _ bytes: [UInt8]) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        stored[path] = bytes
+    }
+    public var files: [String: [UInt8]] {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
+}
+
+/// One page to render: its address, its template and how to build its values.
+struct PageJob: Sendable {
+    let address: String
+    let template: String
+    let view: @Sendable () -> View
+    init(_ address: String, _ template: String, _ view: @escaping @Sendable () -> View) {
+        self.address = address
+        self.template = template
+        self.view = view
+    }
+}
+
+/// What a build wrote.
+public struct SiteStats: Sendable {
+    public var pages = 0
+    public var files = 0
+    public var bytes = 0
+}
+
+/// Renders the portal: every page of docs/themes.md through the theme's templates, plus the
+/// export, feeds, sitemap and assets, in parallel, into a sink.
+public enum SiteBuilder {
+    public static func build(_ run: PortalRun, theme: Theme, contentAssets: [String: [UInt8]], jobs: Int, sink: SiteSink) throws -> SiteStats {
+        guard let book = run.book else { return SiteStats() }
+        let site = SiteContext(sources: run.sources, book: book, theme: theme).withBodies(jobs: jobs)
+        let sources = run.sources
+        let boards = site.boards(jobs: jobs)
+        let current = boards.first { $0.period == book.period && $0.category == nil }
+            ?? Board(site.scores, sources, period: book.period, category: nil, asOf: book.asOf)
+        let support = PersonPageSupport(site, boards: boards)
+        let locale = site.locale
+
+        var jobs_: [PageJob] = []
+        jobs_.append(PageJob("", "home") { site.homePage(current, at: "") })
+        jobs_.append(PageJob(Address.tv, "tv") { site.tvPage(current, at: Address.tv) })
+        jobs_.append(PageJob(Address.people, "people") { site.peoplePage(at: Address.people, collation: Collation(locale)) })
+        for t in sources.teams.indices {
+            jobs_.append(PageJob(Address.team(sources.teams[t].id), "team") { site.teamPage(t, board: current, at: Address.team(sources.teams[t].id)) })
+        }
+        let allByKind = Dictionary(uniqueKeysWithValues: PeriodKind.allCases.map { ($0, site.scores.periods($0, asOf: book.asOf)) })
+        for board in boards {
+            let at = Address.board(board.period, category: board.category.map { site.scores.categories[$0] })
+            let all = allByKind[board.period.kind] ?? []
+            jobs_.append(PageJob(at, "leaderboard") { site.boardPage(board, at: at, isCurrent: board.period == book.period, all: all) })
+        }
+        jobs_.append(PageJob(Address.leaderboard, "leaderboard") { site.boardPage(current, at: Address.leaderboard, isCurrent: true, all: allByKind[book.period.kind] ?? []) })
+        jobs_.append(PageJob(Address.leaderboards, "leaderboards") { site.archivePage(at: Address.leaderboards) })
+        jobs_.append(PageJob(Address.rewards, "rewards") { site.rewardsPage(at: Address.rewards) })
+        for r in sources.rewards.indices {
+            jobs_.append(PageJob(Address.reward(sources.rewards[r].id), "reward") { site.rewardPage(r, at: Address.reward(sources.rewards[r].id)) })
+        }
+        jobs_.append(PageJob(Address.rules, "rules") { site.rulesPage(at: Address.rules) })
+        for r in sources.rules.indices {
+            jobs_.append(PageJob(Address.rule(sources.rules[r].id), "rule") { site.rulePage(r, at: Address.rule(sources.rules[r].id)) })
+        }
+        jobs_.append(PageJob(Address.changes, "changes") { site.changesPage(at: Address.changes) })
+        let explanationPages = Set(site.explanations.compactMap { $0 })
+        for i in site.published.values.sorted() where !explanationPages.contains(i) {
+            let at = Address.page(sources.pages[i].path)
+            jobs_.append(PageJob(at, "page") { site.contentPage(i, at: at) })
+        }
+        for kind in [ContentPage.Kind.training, .case, .news] {
+            jobs_.append(PageJob(Address.kind(kind), "section") { site.sectionPage(kind, outcome: nil, at: Address.kind(kind)) })
+        }
+        for outcome in [ContentPage.Outcome.success, .failure] {
+            jobs_.append(PageJob(Address.outcome(outcome), "section") { site.sectionPage(.case, outcome: outcome, at: Address.outcome(outcome)) })
+        }
+        jobs_.append(PageJob(Address.tags, "tags") { site.tagsPage(at: Address.tags) })
+        for (tag, pages) in site.tagged.sorted(by: { $0.key < $1.key }) {
+            jobs_.append(PageJob(Address.tag(tag), "tag") { site.tagPage(tag, pages: pages, at: Address.tag(tag)) })
+        }
+        jobs_.append(PageJob(Address.notFound, "404") { site.root(at: "", title: site.label("notfound.title")) })
+        let fixedJobs = jobs_
+        let addresses = fixedJobs.count
+
+        // Person pages are most of the work: render them in chunks on every core.
+        let people = sources.people.count
+        let chunk = max(1, people / max(1, jobs * 8))
+        let personChunks = stride(from: 0, to: people, by: chunk).map { $0..<min($0 + chunk, people) }
+        let total = fixedJobs.count + personChunks.count
+        let results = Parallel.map(total, jobs: jobs) { k -> Result<Int, Error> in
+            do {
+                if k < fixedJobs.count {
+                    let job = fixedJobs[k]
+                    guard let t = theme.pages[job.template] else { return .success(0) }
+                    let bytes = t.render(job.view(), locale: locale)
+                    try sink.write(Address.file(job.address), bytes)
+                    return .success(bytes.count)
+                }
+                var written = 0
+                guard let t = theme.pages["person"] else { return .success(0) }
+                var buffer: [UInt8] = []
+                buffer.reserveCapacity(65_536)
+                for p in personChunks[k - fixedJobs.count] {
+                    let id = sources.people[p].id
+                    buffer.removeAll(keepingCapacity: true)
+                    t.render(site.personPage(p, support: support), locale: locale, into: &buffer)
+                    try sink.write(Address.file(Address.person(id)), buffer)
+                    let feed = Array(site.personFeed(p).utf8)
+                    try sink.write(Address.personFeed(id), feed)
+                    written += buffer.count + feed.count
+                }
+                return .success(written)
+            } catch {
+                return .failure(error)
+            }
+        }
+        var stats = SiteStats()
+        for result in results {
+            switch result {
+            case .success(let n): stats.bytes += n
+            case .failure(let error): throw error
+            }
+        }
+        stats.pages = addresses + people
+        stats.files = stats.pages + people
+
+        // Files made without templates.
+        var extra: [(String, [UInt8])] = [("data/people.json", Array(PeopleExport.json(sources, book).utf8)),
+                                          (Address.newsFeed, Array(site.newsFeed().utf8))]
+        let all = fixedJobs.map(\.address) + sources.people.map { Address.person($0.id) }
+        extra.append((Address.sitemap, Array(site.sitemap(all.filter { $0 != Address.notFound }).utf8)))
+        for asset in theme.assets { extra.append((Address.themeAssets + asset.path, asset.bytes)) }
+        for (path, bytes) in contentAssets.sorted(by: { $0.key < $1.key }) { extra.append((Address.contentAssets + path, bytes)) }
+        for (path, bytes) in extra {
+            try sink.write(path, bytes)
+            stats.files += 1
+            stats.bytes += bytes.count
+        }
+        return stats
+    }
+}
+
+/// Renders a whole portal into memory: for tests, the fuzzer and tools.
+public enum SiteRenderer {
+    public static func render(_ run: PortalRun, theme: Theme, jobs: Int = 1) throws -> [OutputFile] {
+        let sink = MemorySink()
+        _ = try SiteBuilder.build(run, theme: theme, contentAssets: [:], jobs: jobs, sink: sink)
+        return sink.files.sorted { $0.key < $1.key }.map { OutputFile(path: $0.key, bytes: $0.value) }
+    }
+
+    /// The export alone, when no theme is at hand.
+    public static func render(_ run: PortalRun) -> [OutputFile] {
+        guard let book = run.book else { return [] }
+        return [OutputFile(path: "data/people.json", text: PeopleExport.json(run.sources, book))]
+    }
+}
