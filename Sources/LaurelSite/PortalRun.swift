@@ -45,7 +45,7 @@ public struct PortalRun: Sendable {
     public static func check(_ tree: SourceTree, asOf: AsOf, jobs: Int = 2, times: StageTimes = StageTimes()) -> PortalRun {
         var times = times
         let (sources, sourceDiagnostics) = times.measure("validate") { PortalSources.load(tree, jobs: jobs) }
-        var diagnostics = sourceDiagnostics
+        var diagnostics = sourceDiagnostics + AddressCheck.problems(sources)
         let day: Day
         switch asOf {
         case .day(let d): day = d
