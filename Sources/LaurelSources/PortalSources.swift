@@ -272,7 +272,10 @@ struct SourcesLoader {
         let keys = target ? ["since", "points", "expiry", "retired"] : ["since", "per", "points", "cap", "expiry", "retired"]
         guard let f = y.mapping(node, what: target ? "a version of target rule '\(ruleId)'" : "a version of rule '\(ruleId)'", allowed: keys) else { return nil }
         guard let sinceNode = y.required(f, "since", what: "a version"), let since = y.day(sinceNode, what: "since") else { return nil }
-        let retired = f["retired"].flatMap { y.bool($0, what: "retired") } ?? false
+        let retiredValue = f["retired"].flatMap { y.bool($0, what: "retired") }
+        // A bad retired: value is its own error; do not also ask for points: it may mean true.
+        if f["retired"] != nil && retiredValue == nil { return nil }
+        let retired = retiredValue ?? false
         let p = StrictYAML.position(node)
         var version = RuleVersion(since: since, per: nil, points: 0, cap: nil, expiry: nil, retired: retired,
                                   location: SourceLocation(path: y.sink.path, line: p.line, column: p.column))
@@ -361,19 +364,22 @@ struct SourcesLoader {
             guard let f = y.mapping(item, what: "a reward", allowed: ["id", "name", "tier", "cost", "costs", "stock", "requires", "image", "description"]),
                   let idNode = y.required(f, "id", what: "a reward"), let id = y.identifier(idNode, what: "a reward id") else { continue }
             let name = y.required(f, "name", what: "reward '\(id)'").flatMap { y.text($0, what: "name") } ?? id
-            guard let tierNode = y.required(f, "tier", what: "reward '\(id)'"),
-                  let tierText = y.choice(tierNode, what: "tier", ["basic", "advanced", "premium"]),
-                  let tier = Reward.Tier(rawValue: tierText) else { continue }
+            // Every field is checked even after an error (FORMAT.md 7.4); a reward with one is left out.
+            let tier = y.required(f, "tier", what: "reward '\(id)'")
+                .flatMap { y.choice($0, what: "tier", ["basic", "advanced", "premium"]) }
+                .flatMap(Reward.Tier.init(rawValue:))
             var costs: [Reward.Cost] = []
+            var costsOK = true
             switch (f["cost"], f["costs"]) {
             case (.some(let c), .some):
                 y.error(at: c, "give cost: or costs:, not both")
-                continue
+                costsOK = false
             case (.some(let c), nil):
-                guard let cost = y.whole(c, what: "cost", range: 0...LedgerReader.pointsLimit) else { continue }
-                costs = [Reward.Cost(since: Day(serial: Int32.min), cost: cost)]
+                if let cost = y.whole(c, what: "cost", range: 0...LedgerReader.pointsLimit) {
+                    costs = [Reward.Cost(since: Day(serial: Int32.min), cost: cost)]
+                } else { costsOK = false }
             case (nil, .some(let c)):
-                guard let history = y.sequence(c, what: "costs") else { continue }
+                guard let history = y.sequence(c, what: "costs") else { costsOK = false; break }
                 var ok = true
                 for h in history {
                     guard let hf = y.mapping(h, what: "a cost", allowed: ["since", "cost"]),
@@ -387,10 +393,10 @@ struct SourcesLoader {
                     costs.append(Reward.Cost(since: since, cost: cost))
                 }
                 if history.isEmpty { y.error(at: c, "costs: needs at least one {since, cost}"); ok = false }
-                if !ok { continue }
+                if !ok { costsOK = false }
             case (nil, nil):
                 y.error(at: item, "reward '\(id)' needs cost: N or costs: [{since: YYYY-MM-DD, cost: N}, …]")
-                continue
+                costsOK = false
             }
             let stock = f["stock"].flatMap { y.whole($0, what: "stock", range: 0...999_999_999_999) }
             var requires: Int32?
@@ -410,6 +416,7 @@ struct SourcesLoader {
                 }
             }
             let description = f["description"].flatMap { y.text($0, what: "description") } ?? ""
+            guard let tier, costsOK else { continue }
             guard s.rewardIndex.insert(Array(id.utf8)).inserted else {
                 y.error(at: idNode, "duplicate reward id '\(id)'")
                 continue
@@ -505,4 +512,16 @@ public enum PagePath {
     }
 
     public static func isValidAsset(_ path: String) -> Bool { isValid(path) }
+}
+
+extension PortalSources {
+    /// portal.yaml's time zone alone (UTC when it is missing or invalid), to resolve "today"
+    /// before the full check.
+    public static func timezone(of tree: SourceTree) -> String {
+        guard let bytes = tree.files["portal.yaml"] else { return "UTC" }
+        var y = StrictYAML(path: "portal.yaml")
+        guard let node = y.parse(bytes), case .mapping(let m) = node, let zone = m["timezone"]?.string,
+              TimeZoneCheck.isKnown(zone) else { return "UTC" }
+        return zone
+    }
 }

@@ -8,21 +8,25 @@ enum ExitStatus: Int32 {
     case clean = 0
     case contentErrors = 1
     case cannotRun = 2
+    case busy = 3
 }
 
 struct Laurel: ParsableCommand {
+    static let version = "0.1.0"
+
     static let configuration = CommandConfiguration(
         commandName: "laurel",
         abstract: "Build a sales department's points portal from its ledger and Markdown content.",
         discussion: """
         Exit status: 0 built or checked clean, 1 the content has errors (nothing is published),
-        2 the command itself could not run (bad flags, unreadable folder).
+        2 the command itself could not run (bad flags, unreadable folder), 3 another build of
+        the same output is running.
 
         Examples:
           laurel check --content Content
           laurel build --content Content --output public --as-of 2026-11-28
         """,
-        subcommands: [Check.self, Build.self]
+        subcommands: [Check.self, Build.self, Rollback.self]
     )
 }
 
@@ -102,14 +106,22 @@ struct Check: ParsableCommand {
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Build the portal into the output folder, atomically.",
+        abstract: "Build the portal into the output folder, atomically and incrementally.",
         discussion: """
-        Nothing is written when the content has errors: the previous portal stays as it was.
-        The previous build is kept beside the output as OUTPUT.previous for a rollback.
+        Nothing is published when the content or the theme has errors: the previous portal stays
+        as it was. OUTPUT is a link to a complete build kept in .OUTPUT.laurel/builds/; a build
+        writes a new one (files whose bytes did not change are hard links to the previous build,
+        so their modification time stays) and switches the link with one rename. When nothing
+        changed since the last build (same sources, theme, as-of day and laurel), nothing is done.
+        The build report is written to .OUTPUT.laurel/report.json.
+
+        Exit status: 0 built (or nothing to do), 1 content or theme errors, 2 the command could
+        not run (bad flags, unreadable folder, disk full), 3 another build of OUTPUT is running.
 
         Examples:
           laurel build
           laurel build --content Content --themes Themes --theme default --output public --as-of 2026-11-28
+          laurel build --quiet --wait          # from cron: wait for a running build, print only problems
         """
     )
 
@@ -124,38 +136,153 @@ struct Build: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Where to publish the portal (example: --output public).", valueName: "folder"))
     var output = "public"
 
+    @Flag(name: .long, help: "If another build of the same output is running, wait for it instead of exiting with status 3.")
+    var wait = false
+
+    @Flag(name: .long, help: "Build even when nothing changed since the last build.")
+    var force = false
+
     func run() throws {
+        let lock: BuildLock
+        do { lock = try BuildLock(output: output, wait: wait) } catch {
+            var err = StandardError()
+            print("laurel: \(error)", to: &err)
+            throw ExitCode(ExitStatus.busy.rawValue)
+        }
+        defer { withExtendedLifetime(lock) {} }
         var times = StageTimes()
+        let progress = Progress(quiet: options.quiet)
+        progress.step("reading \(options.content)")
         let tree = try times.measure("read") { try options.readTree() }
-        let run = PortalRun.check(tree, asOf: options.asOfChoice, jobs: options.jobs, times: times)
+        let asOf = options.asOfChoice.resolved(for: tree)
+        let fingerprint = ContentHash.hex(Build.fingerprint(tree: tree, themes: themes, theme: theme, asOf: asOf))
+        var report = BuildReport(status: .failed)
+        report.asOf = asOf.description
+        report.fingerprint = fingerprint
+        if !force, BuildReport.lastFingerprint(output: output) == fingerprint, let current = Publisher.currentBuild(output: output) {
+            report.status = .unchanged
+            report.build = current
+            report.stages = times.stages
+            report.message = "nothing changed since the last build"
+            report.write(output: output)
+            if !options.quiet { print("nothing changed since the last build; \(output) is up to date") }
+            return
+        }
+        progress.step("checking and computing")
+        let run = PortalRun.check(tree, asOf: .day(asOf), jobs: options.jobs, times: times)
         times = run.times
         var err = StandardError()
+        progress.step("loading theme \(theme)")
         // Template problems are content problems too: report them with the rest.
         let (theme, themeProblems) = times.measure("theme") {
             Theme.load(themes: themes, name: self.theme, locale: run.sources.settings.locale)
         }
-        var report = run
-        report.diagnostics = (run.diagnostics + themeProblems).sorted()
-        options.report(report)
-        guard !report.hasErrors, let theme else {
+        var checked = run
+        checked.diagnostics = (run.diagnostics + themeProblems).sorted()
+        options.report(checked)
+        report.people = run.sources.people.count
+        report.entries = run.sources.ledger.entries.count
+        report.errors = checked.diagnostics.filter { $0.severity == .error }.count
+        report.warnings = checked.diagnostics.count - report.errors
+        guard !checked.hasErrors, let theme else {
+            report.stages = times.stages
+            report.message = "content or theme errors; nothing published"
+            report.write(output: output)
             print("nothing published; \(output) is unchanged", to: &err)
             throw ExitCode(ExitStatus.contentErrors.rawValue)
         }
         let publisher: Publisher
-        do { publisher = try Publisher(output: output) } catch { throw CommandFailure(message: "\(error)") }
+        do { publisher = try Publisher(output: output) } catch {
+            report.message = "\(error)"
+            report.write(output: output)
+            throw CommandFailure(message: "\(error)")
+        }
         let stats: SiteStats
         do {
+            progress.step("rendering \(run.sources.people.count) people")
             stats = try times.measure("render") {
                 try SiteBuilder.build(run, theme: theme, contentAssets: tree.assets, jobs: options.jobs, sink: publisher)
             }
+            progress.step("publishing")
             try times.measure("publish") { try publisher.commit() }
         } catch {
             publisher.abandon()
+            report.stages = times.stages
+            report.message = "\(error); nothing published"
+            report.write(output: output)
             throw CommandFailure(message: "\(error); nothing published, \(output) is unchanged")
         }
+        report.status = .published
+        report.pages = stats.pages
+        report.written = publisher.written
+        report.unchanged = publisher.unchanged
+        report.build = publisher.folder
+        report.stages = times.stages
+        report.write(output: output)
         if !options.quiet {
-            print("built \(stats.pages) pages (\(stats.files) files, \(stats.bytes / 1_000_000) MB) for \(run.sources.people.count) people as of \(run.asOf) (\(times.summary))")
+            print("built \(stats.pages) pages for \(run.sources.people.count) people and \(run.sources.ledger.entries.count) entries as of \(run.asOf): \(publisher.written) files written, \(publisher.unchanged) unchanged, \(report.warnings) warnings (\(times.summary))")
             print("open \(output)/index.html")
+        }
+    }
+
+    /// Everything a build depends on: the sources, the theme's files, the as-of day and
+    /// laurel's version. The same fingerprint means the same output.
+    static func fingerprint(tree: SourceTree, themes: String, theme: String, asOf: Day) -> UInt64 {
+        var hash = ContentHash()
+        hash.update("laurel \(Laurel.version)\u{0}\(asOf)\u{0}\(theme)\u{0}")
+        for path in tree.files.keys.sorted() {
+            hash.update(path + "\u{0}")
+            hash.update(tree.files[path] ?? [])
+        }
+        if let themeTree = try? SourceTree.read(folder: themes) {
+            for path in themeTree.files.keys.sorted() {
+                hash.update(path + "\u{0}")
+                hash.update(themeTree.files[path] ?? [])
+            }
+        }
+        return hash.value
+    }
+}
+
+struct Rollback: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Publish the previous build again (undo the last build).",
+        discussion: """
+        Examples:
+          laurel rollback --output public
+        """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The published portal (example: --output public).", valueName: "folder"))
+    var output = "public"
+
+    func run() throws {
+        do {
+            let folder = try Publisher.rollback(output: output)
+            print("\(output) now shows \(folder)")
+        } catch {
+            throw CommandFailure(message: "\(error)")
+        }
+    }
+}
+
+/// Stage lines on a terminal for long builds; nothing under cron or with --quiet.
+struct Progress {
+    let enabled: Bool
+    init(quiet: Bool) { enabled = !quiet && isatty(2) != 0 }
+    func step(_ text: String) {
+        guard enabled else { return }
+        var err = StandardError()
+        print("… \(text)", to: &err)
+    }
+}
+
+extension AsOf {
+    /// The day itself, or today in portal.yaml's time zone.
+    func resolved(for tree: SourceTree) -> Day {
+        switch self {
+        case .day(let d): return d
+        case .today(let now): return TimeZoneCheck.today(in: PortalSources.timezone(of: tree), now: now) ?? Day(serial: 0)
         }
     }
 }

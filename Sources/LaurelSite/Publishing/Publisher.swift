@@ -1,0 +1,242 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Publishes a portal so that readers never see a half-written one, and so that a file whose
+/// bytes did not change is not rewritten.
+///
+/// `OUTPUT` is a symbolic link to a complete build in `.OUTPUT.laurel/builds/` (a hidden folder
+/// beside it). A build writes into a new folder there; files whose bytes match the previous
+/// build are hard-linked from it (same inode, same modification time, nothing written); then
+/// one `rename` of a new link over `OUTPUT` switches readers to the new build. The previous
+/// build stays for `laurel rollback`; older ones are removed.
+public final class Publisher: SiteSink, @unchecked Sendable {
+    public let output: String
+    /// `.OUTPUT.laurel` beside the output: builds, manifests, the lock, the build report.
+    public let home: String
+    public let folder: String
+    private let previousFolder: String?
+    private let previousManifest: [String: (size: Int, hash: UInt64)]
+    private let lock = NSLock()
+    private var folders = Set<String>()
+    private var manifest: [String: (size: Int, hash: UInt64)] = [:]
+    public private(set) var written = 0
+    public private(set) var unchanged = 0
+
+    public enum Failure: Error, CustomStringConvertible {
+        case io(String)
+        public var description: String {
+            switch self { case .io(let m): return m }
+        }
+    }
+
+    /// The bookkeeping folder of an output.
+    public static func home(of output: String) -> String {
+        let url = URL(fileURLWithPath: Publisher.trimmed(output))
+        return url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + ".laurel").path
+    }
+
+    static func trimmed(_ path: String) -> String {
+        var o = path
+        while o.count > 1 && o.hasSuffix("/") { o.removeLast() }
+        return o
+    }
+
+    public init(output: String) throws(Failure) {
+        self.output = Publisher.trimmed(output)
+        home = Publisher.home(of: output)
+        let builds = home + "/builds"
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: builds, withIntermediateDirectories: true)
+        } catch {
+            throw Failure.io("cannot create \(builds): \(error.localizedDescription)")
+        }
+        try Publisher.adoptPlainFolder(self.output, builds: builds)
+        let current = Publisher.currentBuild(output: self.output)
+        previousFolder = current
+        previousManifest = current.map { Publisher.readManifest($0 + ".manifest") } ?? [:]
+        let existing = (try? fm.contentsOfDirectory(atPath: builds)) ?? []
+        let next = (existing.compactMap { name -> Int? in
+            guard name.hasPrefix("b"), !name.hasSuffix(".manifest") else { return nil }
+            return Int(name.dropFirst())
+        }.max() ?? 0) + 1
+        folder = builds + "/b" + String(format: "%06d", next)
+        try? fm.removeItem(atPath: folder)
+        do {
+            try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw Failure.io("cannot create \(folder): \(error.localizedDescription)")
+        }
+        folders.insert(folder)
+    }
+
+    /// The build folder `OUTPUT` points at, if it is one of ours.
+    public static func currentBuild(output: String) -> String? {
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: output) else { return nil }
+        let parent = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        let full = target.hasPrefix("/") ? target : parent + "/" + target
+        return FileManager.default.fileExists(atPath: full) ? full : nil
+    }
+
+    /// An output that is a plain folder (from an older version or made by hand) becomes the
+    /// first build, so the switch can be a link from now on.
+    static func adoptPlainFolder(_ output: String, builds: String) throws(Failure) {
+        var isFolder: ObjCBool = false
+        let fm = FileManager.default
+        guard (try? fm.destinationOfSymbolicLink(atPath: output)) == nil,
+              fm.fileExists(atPath: output, isDirectory: &isFolder) else { return }
+        guard isFolder.boolValue else { throw Failure.io("\(output) exists and is not a folder; move it away") }
+        let adopted = builds + "/b000000"
+        do {
+            try? fm.removeItem(atPath: adopted)
+            try fm.moveItem(atPath: output, toPath: adopted)
+            try fm.createSymbolicLink(atPath: output, withDestinationPath: relative(adopted, from: output))
+        } catch {
+            throw Failure.io("cannot adopt \(output) as a build: \(error.localizedDescription)")
+        }
+    }
+
+    static func relative(_ target: String, from link: String) -> String {
+        let parent = URL(fileURLWithPath: link).deletingLastPathComponent().standardizedFileURL.path
+        let full = URL(fileURLWithPath: target).standardizedFileURL.path
+        return full.hasPrefix(parent + "/") ? String(full.dropFirst(parent.count + 1)) : full
+    }
+
+    // MARK: writing
+
+    public func write(_ path: String, _ bytes: [UInt8]) throws {
+        guard Publisher.isSafe(path) else { throw Failure.io("refusing to write outside the output: \(path)") }
+        let full = folder + "/" + path
+        try makeFolder((full as NSString).deletingLastPathComponent)
+        let hash = ContentHash.of(bytes)
+        if let previousFolder, let old = previousManifest[path], old.size == bytes.count, old.hash == hash,
+           link(previousFolder + "/" + path, full) == 0 {
+            record(path, bytes.count, hash, changed: false)
+            return
+        }
+        try Publisher.writeFile(full, bytes)
+        record(path, bytes.count, hash, changed: true)
+    }
+
+    private func record(_ path: String, _ size: Int, _ hash: UInt64, changed: Bool) {
+        lock.lock()
+        manifest[path] = (size, hash)
+        if changed { written += 1 } else { unchanged += 1 }
+        lock.unlock()
+    }
+
+    static func writeFile(_ full: String, _ bytes: [UInt8]) throws {
+        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Failure.io("\(full): cannot create (\(String(cString: strerror(errno))))") }
+        var offset = 0
+        let failure: Failure? = bytes.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress?.advanced(by: offset), raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return Failure.io("\(full): cannot write (\(String(cString: strerror(errno))))")
+                }
+                offset += n
+            }
+            return nil
+        }
+        if close(fd) != 0, failure == nil { throw Failure.io("\(full): cannot write (\(String(cString: strerror(errno))))") }
+        if let failure { throw failure }
+    }
+
+    private func makeFolder(_ path: String) throws {
+        lock.lock()
+        let known = folders.contains(path)
+        lock.unlock()
+        if known { return }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw Failure.io("\(path): cannot create (\(error.localizedDescription))")
+        }
+        lock.lock()
+        folders.insert(path)
+        lock.unlock()
+    }
+
+    // MARK: switching
+
+    /// Makes the new build the published one with one rename, then removes builds older than
+    /// the previous one.
+    public func commit() throws(Failure) {
+        let lines = manifest.keys.sorted().map { path -> String in
+            let entry = manifest[path] ?? (0, 0)
+            return ContentHash.hex(entry.hash) + " " + String(entry.size) + " " + path
+        }
+        do {
+            try Publisher.writeFile(folder + ".manifest", Array((lines.joined(separator: "\n") + "\n").utf8))
+        } catch {
+            throw Failure.io("cannot write the build manifest: \(error)")
+        }
+        try Publisher.point(output, at: folder)
+        prune(keeping: [folder, previousFolder].compactMap { $0 })
+    }
+
+    /// Replaces the link `output` by one to `folder`, atomically (rename over the old link).
+    static func point(_ output: String, at folder: String) throws(Failure) {
+        let temporary = output + ".laurel-link"
+        unlink(temporary)
+        guard symlink(relative(folder, from: output), temporary) == 0 else {
+            throw Failure.io("cannot create \(temporary): \(String(cString: strerror(errno)))")
+        }
+        guard rename(temporary, output) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw Failure.io("cannot switch \(output) to the new build: \(reason)")
+        }
+    }
+
+    private func prune(keeping: [String]) {
+        let builds = home + "/builds"
+        let keep = Set(keeping.map { URL(fileURLWithPath: $0).lastPathComponent })
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: builds)) ?? [] {
+            let base = name.hasSuffix(".manifest") ? String(name.dropLast(".manifest".count)) : name
+            if !keep.contains(base) { try? FileManager.default.removeItem(atPath: builds + "/" + name) }
+        }
+    }
+
+    /// Removes the unfinished build after a failure; the published portal is untouched.
+    public func abandon() {
+        try? FileManager.default.removeItem(atPath: folder)
+        try? FileManager.default.removeItem(atPath: folder + ".manifest")
+    }
+
+    /// Points the output back at the build before the current one.
+    public static func rollback(output: String) throws(Failure) -> String {
+        let output = trimmed(output)
+        let builds = home(of: output) + "/builds"
+        guard let current = currentBuild(output: output) else { throw Failure.io("\(output) is not a build published by laurel") }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: builds)) ?? [])
+            .filter { $0.hasPrefix("b") && !$0.hasSuffix(".manifest") }.sorted()
+        let currentName = URL(fileURLWithPath: current).lastPathComponent
+        guard let i = names.firstIndex(of: currentName), i > 0 else { throw Failure.io("no earlier build of \(output) is kept") }
+        let previous = builds + "/" + names[i - 1]
+        try point(output, at: previous)
+        return previous
+    }
+
+    static func readManifest(_ path: String) -> [String: (size: Int, hash: UInt64)] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [:] }
+        var entries: [String: (Int, UInt64)] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 2)
+            guard parts.count == 3, let hash = UInt64(parts[0], radix: 16), let size = Int(parts[1]) else { continue }
+            entries[String(parts[2])] = (size, hash)
+        }
+        return entries
+    }
+
+    /// A relative path without `..`, empty or hidden segments.
+    public static func isSafe(_ path: String) -> Bool {
+        !path.hasPrefix("/") && path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy {
+            !$0.isEmpty && $0 != "." && $0 != ".."
+        }
+    }
+}
