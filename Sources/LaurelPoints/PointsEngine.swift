@@ -11,10 +11,22 @@ public enum PointsEngine {
     /// ledger order. The result does not depend on `jobs`.
     public static func compute(_ sources: PortalSources, asOf: Day, jobs: Int = 1) -> (PointsBook, [Diagnostic]) {
         let inputs = EngineInputs(sources: sources, asOf: asOf)
+        let first = compute(inputs, partitions: max(1, min(jobs, max(1, sources.people.count))), stockInline: false)
+        // A redemption beyond stock is an error and is left out (7.4): it must hold no units and
+        // spend no points, which the per-person passes cannot know. Rare, so the ledger is then
+        // applied again on one thread with stock checked as each redemption is applied.
+        guard first.stockExceeded else { return (first.book, first.diagnostics) }
+        let again = compute(inputs, partitions: 1, stockInline: true)
+        return (again.book, again.diagnostics)
+    }
+
+    private static func compute(_ inputs: EngineInputs, partitions: Int, stockInline: Bool)
+        -> (book: PointsBook, diagnostics: [Diagnostic], stockExceeded: Bool) {
+        let sources = inputs.sources
+        let asOf = inputs.asOf
         let outcomes = OutcomeStore(count: sources.ledger.entries.count)
-        let partitions = max(1, min(jobs, max(1, sources.people.count)))
         let runs = Parallel.map(partitions, jobs: partitions) { k in
-            var run = EngineRun(inputs: inputs, outcomes: outcomes, partition: k, of: partitions)
+            var run = EngineRun(inputs: inputs, outcomes: outcomes, partition: k, of: partitions, stockInline: stockInline)
             run.applyLedger()
             run.finish()
             return run
@@ -31,13 +43,17 @@ public enum PointsEngine {
         }
         let outcomeList = outcomes.finish()
         var stock = StockCheck(inputs: inputs, outcomes: outcomeList)
-        stock.run()
-        diagnostics += stock.diagnostics
+        if stockInline {
+            stock.used = runs[0].stockUsed
+        } else {
+            stock.run()
+            diagnostics += stock.diagnostics
+        }
         let period = Period(kind: sources.settings.period, containing: asOf)
         let book = PointsBook(asOf: asOf, period: period, accounts: accounts, outcomes: outcomeList, bonuses: bonuses,
                               portions: portions, stockUsed: stock.used,
                               ranks: ranks(sources, accounts, in: period, asOf: asOf))
-        return (book, diagnostics.sorted())
+        return (book, diagnostics.sorted(), stock.exceeded)
     }
 
     /// Standard competition ranking (8.4) among the people eligible in `period`.
@@ -150,6 +166,8 @@ struct StockCheck {
     let outcomes: [EntryOutcome]
     var used: [Int64]
     var diagnostics: [Diagnostic] = []
+    /// Some redemption went beyond stock (even if its error is not reported again).
+    var exceeded = false
 
     init(inputs: EngineInputs, outcomes: [EntryOutcome]) {
         self.inputs = inputs
@@ -165,8 +183,8 @@ struct StockCheck {
             case .redeem:
                 let r = Int(e.subject)
                 if let stock = inputs.sources.rewards[r].stock, used[r] + e.qty > stock {
-                    let left = max(0, stock - used[r])
-                    inputs.error(&diagnostics, e, "reward '\(inputs.sources.rewards[r].id)' is out of stock: \(left) of \(stock) units left, this redemption takes \(e.qty)")
+                    inputs.error(&diagnostics, e, StockCheck.message(inputs.sources.rewards[r], used: used[r], qty: e.qty))
+                    exceeded = true
                 }
                 used[r] += e.qty
             case .reverse:
@@ -176,6 +194,11 @@ struct StockCheck {
                 break
             }
         }
+    }
+
+    static func message(_ reward: Reward, used: Int64, qty: Int64) -> String {
+        let stock = reward.stock ?? 0
+        return "reward '\(reward.id)' is out of stock: \(max(0, stock - used)) of \(stock) units left, this redemption takes \(qty)"
     }
 }
 
@@ -212,8 +235,11 @@ struct EngineRun: Sendable {
     var settled: [Bool]
     /// Bonuses paid, by target index.
     var bonuses: [(Int, TargetBonus)] = []
+    /// With one partition: stock is checked as redemptions apply, and this counts units used.
+    let stockInline: Bool
+    var stockUsed: [Int64]
 
-    init(inputs: EngineInputs, outcomes: OutcomeStore, partition: Int, of partitions: Int) {
+    init(inputs: EngineInputs, outcomes: OutcomeStore, partition: Int, of partitions: Int, stockInline: Bool = false) {
         self.inputs = inputs
         sources = inputs.sources
         entries = inputs.entries
@@ -228,6 +254,8 @@ struct EngineRun: Sendable {
         lifetime = Array(repeating: 0, count: people)
         metric = Array(repeating: 0, count: sources.targets.count)
         settled = Array(repeating: false, count: sources.targets.count)
+        self.stockInline = stockInline
+        stockUsed = Array(repeating: 0, count: stockInline ? sources.rewards.count : 0)
     }
 
     @inline(__always) func isMine(_ person: Int) -> Bool { person >= 0 && person % partitions == partition }
@@ -353,6 +381,15 @@ struct EngineRun: Sendable {
             error(e, "redeeming '\(reward.id)' costs \(cost) points, but \(sources.people[p].id) has \(available) available on \(e.date)")
             return
         }
+        if stockInline {
+            let r = Int(e.subject)
+            if let stock = reward.stock, stockUsed[r] + e.qty > stock {
+                for portion in paid { accounts[p].lots[Int(portion.lot)].remaining += portion.points }
+                error(e, StockCheck.message(reward, used: stockUsed[r], qty: e.qty))
+                return
+            }
+            stockUsed[r] += e.qty
+        }
         portions[Int32(i)] = paid
         spendings[p].append(Int32(i))
         record(i, person: p, EntryOutcome(applied: true, points: cost, ruleVersion: Int16(truncatingIfNeeded: costIndex)))
@@ -391,6 +428,7 @@ struct EngineRun: Sendable {
                 accounts[p].lots[Int(portion.lot)].remaining += portion.points
             }
             if target.verb == .deduct { lifetime[p] += target.points }
+            if target.verb == .redeem && stockInline { stockUsed[Int(target.subject)] -= target.qty }
         case .reverse, .balance:
             return
         }

@@ -44,6 +44,13 @@ struct PageReader {
             sink.error(at.line, at.column, "the file is not valid UTF-8; save it as UTF-8")
             return nil
         }
+        // FORMAT.md 1: lines end at LF or CRLF only (CommonMark would take a lone CR as one).
+        if let cr = text.utf8.firstIndex(of: 13) {
+            let utf8 = Array(text.utf8)
+            let at = SourceText.location(ofByte: text.utf8.distance(from: text.utf8.startIndex, to: cr), in: utf8[...])
+            sink.error(at.line, at.column, "a carriage return (CR) without a line feed; end lines with LF or CRLF")
+            return nil
+        }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.first == "---" else {
             sink.error(1, 1, "expected front matter: a first line '---', YAML with at least title:, and a closing '---'")
