@@ -15,10 +15,7 @@ extension SiteContext {
         view.set(.rules, .list(page.rules.map { ruleLink(Int($0), from: at) }))
         view.set(.people, .list(page.people.map { personLink(Int($0), from: at) }))
         root.set(.page, .object(view))
-        let backlinks = published.values.sorted().filter { j in
-            j != i && sources.pages[j].body.contains("page:" + page.path)
-        }
-        root.set(.backlinks, .list(backlinks.map { item($0, from: at) }))
+        root.set(.backlinks, .list(backlinks[i].map { item($0, from: at) }))
         return root
     }
 

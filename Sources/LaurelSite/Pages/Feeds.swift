@@ -58,7 +58,7 @@ extension SiteContext {
         let news = pages(of: .news).prefix(20)
         let items = news.map { i -> (id: String, title: String, day: Day, summary: String, link: String) in
             let page = sources.pages[i]
-            return ("urn:laurel:page:\(page.path)", page.title, page.date ?? book.asOf, PageSummary.first(page.body), absolute(Address.page(page.path)))
+            return ("urn:laurel:page:\(page.path)", page.title, page.date ?? book.asOf, summaries[i], absolute(Address.page(page.path)))
         }
         return feed(id: "urn:laurel:news", title: sources.settings.title + " · " + label("kind.news"), selfAddress: Address.newsFeed,
                     updated: items.first?.day ?? book.asOf, entries: Array(items))

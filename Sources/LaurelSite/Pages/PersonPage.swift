@@ -76,7 +76,8 @@ extension SiteContext {
             return view
         }))
         root.set(.history, .list(history(p, at: at)))
-        root.set(.lots, .list(account.lots.reversed().map { lot in
+        // The lots that make up the balance: unspent, not cancelled, not expired.
+        root.set(.lots, .list(account.lots.reversed().filter { $0.isAvailable(on: book.asOf) }.map { lot in
             var view = View([(.date, .day(lot.date)), (.points, .number(lot.points)), (.remaining, .number(lot.remaining)),
                              (.cancelled, .bool(lot.cancelled)), (.source, .text(lotSource(lot)))])
             if let last = lot.lastValid {

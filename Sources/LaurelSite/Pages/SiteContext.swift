@@ -19,6 +19,10 @@ struct SiteContext: Sendable {
     let pagesByPerson: [[Int]]
     /// Rendered page bodies (HTML), by page index; nil for unpublished pages.
     let bodies: [String?]
+    /// Plain-text summaries of the published pages, by page index.
+    let summaries: [String]
+    /// Published pages that link to each page (`page:` links), by page index.
+    let backlinks: [[Int]]
 
     init(sources: PortalSources, book: PointsBook, theme: Theme) {
         self.sources = sources
@@ -53,9 +57,19 @@ struct SiteContext: Sendable {
         pagesByRule = byRule
         pagesByPerson = byPerson
         bodies = []  // filled by `withBodies`
+        summaries = []
+        var linking = [[Int]](repeating: [], count: sources.pages.count)
+        for (i, page) in sources.pages.enumerated() where published[page.path] == i {
+            var targets = Set<Int>()
+            for link in Markdown.links(in: page.body) {
+                if case .page(let path) = InternalLink(link.destination), let j = published[path], j != i { targets.insert(j) }
+            }
+            for j in targets { linking[j].append(i) }
+        }
+        backlinks = linking.map { $0.sorted() }
     }
 
-    private init(copy: SiteContext, bodies: [String?]) {
+    private init(copy: SiteContext, bodies: [String?], summaries: [String]) {
         sources = copy.sources
         book = copy.book
         theme = copy.theme
@@ -65,7 +79,9 @@ struct SiteContext: Sendable {
         explanations = copy.explanations
         pagesByRule = copy.pagesByRule
         pagesByPerson = copy.pagesByPerson
+        backlinks = copy.backlinks
         self.bodies = bodies
+        self.summaries = summaries
     }
 
     /// Renders every published page's Markdown once (its links depend on where it is shown).
@@ -78,7 +94,8 @@ struct SiteContext: Sendable {
             let at = sources.rules.firstIndex { $0.page == page.path }.map { Address.rule(sources.rules[$0].id) } ?? Address.page(page.path)
             return markdown(page.body, at: at)
         }
-        return SiteContext(copy: self, bodies: bodies)
+        let summaries = Parallel.map(pages.count, jobs: jobs) { i in PageSummary.first(pages[i].body) }
+        return SiteContext(copy: self, bodies: bodies, summaries: summaries)
     }
 
     // MARK: labels and links
@@ -175,7 +192,7 @@ struct SiteContext: Sendable {
                          (.kindlabel, .text(label("kind." + page.kind.rawValue)))])
         view.set(.date, page.date.map { .day($0) })
         view.set(.outcome, page.outcome.map { .text(label("outcome." + $0.rawValue)) })
-        view.set(.summary, .text(PageSummary.first(page.body)))
+        if i < summaries.count { view.set(.summary, .text(summaries[i])) }
         return view
     }
 

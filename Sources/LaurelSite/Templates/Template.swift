@@ -80,6 +80,19 @@ public struct Template: Sendable {
                         sigil = first
                         tag = String(tag.dropFirst()).trimmingWhitespace()
                     }
+                    // Mustache's standalone lines: a line holding only a section, partial or
+                    // comment tag leaves no blank line behind.
+                    if "#^/>!".contains(sigil) {
+                        var lineStart = start
+                        while lineStart > 0 && bytes[lineStart - 1] != 10 { lineStart -= 1 }
+                        var lineEnd = i
+                        while lineEnd < bytes.count && (bytes[lineEnd] == 32 || bytes[lineEnd] == 9 || bytes[lineEnd] == 13) { lineEnd += 1 }
+                        let blankBefore = bytes[lineStart..<start].allSatisfy { $0 == 32 || $0 == 9 }
+                        if blankBefore && (lineEnd == bytes.count || bytes[lineEnd] == 10) {
+                            text.removeLast(start - lineStart)
+                            i = min(lineEnd + 1, bytes.count)
+                        }
+                    }
                     if sigil == "!" { continue }
                     flush()
                     switch sigil {
