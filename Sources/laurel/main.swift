@@ -145,6 +145,8 @@ struct Build: ParsableCommand {
     func run() throws {
         let lock: BuildLock
         do { lock = try BuildLock(output: output, wait: wait) } catch {
+            // Only a running build is status 3; an output that cannot be created is status 2.
+            guard case .busy = error else { throw CommandFailure(message: "\(error)") }
             var err = StandardError()
             print("laurel: \(error)", to: &err)
             throw ExitCode(ExitStatus.busy.rawValue)
@@ -248,6 +250,9 @@ struct Rollback: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Publish the previous build again (undo the last build).",
         discussion: """
+        Exit status: 0 switched back, 2 OUTPUT is not a laurel build or no earlier build is kept,
+        3 a build of OUTPUT is running (roll back when it has finished).
+
         Examples:
           laurel rollback --output public
         """
@@ -257,6 +262,18 @@ struct Rollback: ParsableCommand {
     var output = "public"
 
     func run() throws {
+        guard Publisher.currentBuild(output: output) != nil else {
+            throw CommandFailure(message: "\(output) is not a build published by laurel")
+        }
+        // A build running now would prune the build we switch to: take its lock, do not wait.
+        let lock: BuildLock
+        do { lock = try BuildLock(output: output, wait: false) } catch {
+            guard case .busy(let holder) = error else { throw CommandFailure(message: "\(error)") }
+            var err = StandardError()
+            print("laurel: a build of \(output) is running (\(holder)); roll back when it has finished", to: &err)
+            throw ExitCode(ExitStatus.busy.rawValue)
+        }
+        defer { withExtendedLifetime(lock) {} }
         do {
             let folder = try Publisher.rollback(output: output)
             print("\(output) now shows \(folder)")

@@ -27,7 +27,7 @@ public final class BuildLock: @unchecked Sendable {
         do {
             try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         } catch {
-            throw Failure.io("cannot create \(home): \(error.localizedDescription)")
+            throw Failure.io("cannot create \(home): \(Publisher.reason(error))")
         }
         path = home + "/lock"
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
@@ -94,11 +94,16 @@ public struct BuildReport: Sendable {
 
     public static func path(output: String) -> String { Publisher.home(of: output) + "/report.json" }
 
-    /// The fingerprint of the last successful build, to skip a build whose inputs are the same.
+    /// The fingerprint of the last successful build, to skip a build whose inputs are the same;
+    /// nil unless that build is the one `output` shows now (not after `laurel rollback`, nor
+    /// after a build killed between the switch and this report).
     public static func lastFingerprint(output: String) -> String? {
         guard let data = FileManager.default.contents(atPath: path(output: output)),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let status = object["status"] as? String, status != Status.failed.rawValue else { return nil }
+              let status = object["status"] as? String, status != Status.failed.rawValue,
+              let build = object["build"] as? String, let current = Publisher.currentBuild(output: output),
+              URL(fileURLWithPath: build).lastPathComponent == URL(fileURLWithPath: current).lastPathComponent
+        else { return nil }
         return object["fingerprint"] as? String
     }
 

@@ -51,7 +51,7 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         do {
             try fm.createDirectory(atPath: builds, withIntermediateDirectories: true)
         } catch {
-            throw Failure.io("cannot create \(builds): \(error.localizedDescription)")
+            throw Failure.io("cannot create \(builds): \(Publisher.reason(error))")
         }
         try Publisher.adoptPlainFolder(self.output, builds: builds)
         let current = Publisher.currentBuild(output: self.output)
@@ -67,7 +67,7 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         do {
             try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            throw Failure.io("cannot create \(folder): \(error.localizedDescription)")
+            throw Failure.io("cannot create \(folder): \(Publisher.reason(error))")
         }
         folders.insert(folder)
     }
@@ -94,8 +94,19 @@ public final class Publisher: SiteSink, @unchecked Sendable {
             try fm.moveItem(atPath: output, toPath: adopted)
             try fm.createSymbolicLink(atPath: output, withDestinationPath: relative(adopted, from: output))
         } catch {
-            throw Failure.io("cannot adopt \(output) as a build: \(error.localizedDescription)")
+            throw Failure.io("cannot adopt \(output) as a build: \(Publisher.reason(error))")
         }
+    }
+
+    /// The system's reason for a failed file operation ("Not a directory", "No space left on
+    /// device"), not Foundation's generic "The operation could not be completed".
+    static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? Error {
+            let posix = underlying as NSError
+            if posix.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(posix.code))) }
+        }
+        return ns.localizedDescription
     }
 
     static func relative(_ target: String, from link: String) -> String {
@@ -124,7 +135,9 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         lock.lock()
         manifest[path] = (size, hash)
         if changed { written += 1 } else { unchanged += 1 }
+        let first = written + unchanged == 1
         lock.unlock()
+        if first { FaultPoint.afterFirstWrite.reach() }
     }
 
     static func writeFile(_ full: String, _ bytes: [UInt8]) throws {
@@ -151,10 +164,14 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         let known = folders.contains(path)
         lock.unlock()
         if known { return }
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw Failure.io("\(path): cannot create (\(error.localizedDescription))")
+        // mkdir(2) directly: the parent almost always exists already (FileManager would stat
+        // every component first, which costs as much as the page on a large department).
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            guard errno == ENOENT else { throw Failure.io("\(path): cannot create (\(String(cString: strerror(errno))))") }
+            try makeFolder((path as NSString).deletingLastPathComponent)
+            if mkdir(path, 0o755) != 0 && errno != EEXIST {
+                throw Failure.io("\(path): cannot create (\(String(cString: strerror(errno))))")
+            }
         }
         lock.lock()
         folders.insert(path)
@@ -170,12 +187,14 @@ public final class Publisher: SiteSink, @unchecked Sendable {
             let entry = manifest[path] ?? (0, 0)
             return ContentHash.hex(entry.hash) + " " + String(entry.size) + " " + path
         }
+        FaultPoint.beforeManifest.reach()
         do {
             try Publisher.writeFile(folder + ".manifest", Array((lines.joined(separator: "\n") + "\n").utf8))
         } catch {
             throw Failure.io("cannot write the build manifest: \(error)")
         }
         try Publisher.point(output, at: folder)
+        FaultPoint.afterSwitch.reach()
         prune(keeping: [folder, previousFolder].compactMap { $0 })
     }
 
@@ -186,6 +205,7 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         guard symlink(relative(folder, from: output), temporary) == 0 else {
             throw Failure.io("cannot create \(temporary): \(String(cString: strerror(errno)))")
         }
+        FaultPoint.beforeSwitch.reach()
         guard rename(temporary, output) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
