@@ -46,6 +46,8 @@ let package = Package(
             name: "LaurelTests",
             dependencies: [
                 "LaurelSources", "LaurelPoints", "LaurelSite", "LaurelMarkdown",
+                // FuzzRegressionTests replay saved fuzz inputs through the fuzz target's own logic.
+                "laurel-fuzz",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")]

@@ -85,11 +85,24 @@ public struct StrictYAML {
         if text.utf8.contains(0) {
             let offset = Array(text.utf8).firstIndex(of: 0) ?? 0
             let at = SourceText.location(ofByte: offset, in: Array(text.utf8)[...])
-            sink.error(at.line, at.column, "the file contains a NUL byte; it must be UTF-8 text")
+            sink.error(at.line + lineOffset, at.column, "the file contains a NUL byte; it must be UTF-8 text")
+            return nil
+        }
+        // FORMAT.md 1: lines end at LF or CRLF only; YAML would take a lone CR as a line end.
+        let utf8 = Array(text.utf8)
+        if let cr = utf8.indices.first(where: { utf8[$0] == 13 && ($0 + 1 == utf8.count || utf8[$0 + 1] != 10) }) {
+            let at = SourceText.location(ofByte: cr, in: utf8[...])
+            sink.error(at.line + lineOffset, at.column, "a carriage return (CR) without a line feed; end lines with LF or CRLF")
+            return nil
+        }
+        if let at = YAMLAliasGuard.overflow(text) {
+            sink.error(at.line + lineOffset, at.column,
+                       "aliases repeat more than \(YAMLAliasGuard.maxRepeatedValues) values in this file; write the values out instead of nesting aliases (*name)")
             return nil
         }
         do {
-            return try Yams.compose(yaml: text, .basic)
+            // UTF-8 always: Yams's default encoding reads YAMS_DEFAULT_ENCODING from the environment.
+            return try Yams.compose(yaml: text, .basic, .default, .utf8)
         } catch let error as YamlError {
             report(error, text: text)
         } catch {
