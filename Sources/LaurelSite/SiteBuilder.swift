@@ -53,7 +53,7 @@ public enum SiteBuilder {
         let sources = run.sources
         let boards = site.boards(jobs: jobs)
         let current = boards.first { $0.period == book.period && $0.category == nil }
-            ?? Board(site.scores, sources, period: book.period, category: nil, asOf: book.asOf)
+            ?? Board(site.scores, sources, period: book.period, category: nil, asOf: book.asOf, nameOrder: Board.nameOrder(sources))
         let support = PersonPageSupport(site, boards: boards)
         let locale = site.locale
 
@@ -123,7 +123,7 @@ public enum SiteBuilder {
                     buffer.removeAll(keepingCapacity: true)
                     t.render(site.personPage(p, support: support), locale: locale, into: &buffer)
                     try sink.write(Address.file(Address.person(id)), buffer)
-                    let feed = Array(site.personFeed(p).utf8)
+                    let feed = site.personFeed(p)
                     try sink.write(Address.personFeed(id), feed)
                     written += buffer.count + feed.count
                 }
@@ -144,7 +144,7 @@ public enum SiteBuilder {
 
         // Files made without templates.
         var extra: [(String, [UInt8])] = [("data/people.json", Array(PeopleExport.json(sources, book).utf8)),
-                                          (Address.newsFeed, Array(site.newsFeed().utf8))]
+                                          (Address.newsFeed, site.newsFeed())]
         let all = fixedJobs.map(\.address) + sources.people.map { Address.person($0.id) }
         extra.append((Address.sitemap, Array(site.sitemap(all.filter { $0 != Address.notFound }).utf8)))
         for asset in theme.assets { extra.append((Address.themeAssets + asset.path, asset.bytes)) }

@@ -47,6 +47,12 @@ public struct SymbolTable: Sendable {
 
     public var count: Int { keyStarts.count - 1 }
 
+    /// The bytes of a key (valid until the table changes).
+    public func bytes(_ index: Int32) -> ArraySlice<UInt8> {
+        let i = Int(index)
+        return keyBytes[Int(keyStarts[i])..<Int(keyStarts[i + 1])]
+    }
+
     public func name(_ index: Int32) -> String {
         let i = Int(index)
         return String(decoding: keyBytes[Int(keyStarts[i])..<Int(keyStarts[i + 1])], as: UTF8.self)

@@ -53,7 +53,13 @@ public enum Address {
     /// A relative link from the page at `from` to `to`, explicit `index.html` included, so the
     /// portal works from disk, under any sub-path and on any server.
     public static func link(from: String, to: String) -> String {
-        let depth = from.split(separator: "/", omittingEmptySubsequences: true).count - (from.hasSuffix("/") || from.isEmpty ? 0 : 1)
-        return String(repeating: "../", count: max(0, depth)) + file(to)
+        var depth = 0
+        for c in from.utf8 where c == 47 { depth += 1 }  // one "../" per folder of `from`
+        var link = ""
+        link.reserveCapacity(depth * 3 + to.utf8.count + 10)
+        for _ in 0..<depth { link += "../" }
+        link += to
+        if to.isEmpty || to.hasSuffix("/") { link += "index.html" }
+        return link
     }
 }

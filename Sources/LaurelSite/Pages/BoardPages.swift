@@ -15,8 +15,9 @@ extension SiteContext {
                 for c in scores.categories.indices { specs.append((period, c)) }
             }
         }
+        let order = Board.nameOrder(sources)
         return Parallel.map(specs.count, jobs: jobs) { [self, specs] i in
-            Board(scores, sources, period: specs[i].0, category: specs[i].1, asOf: book.asOf)
+            Board(scores, sources, period: specs[i].0, category: specs[i].1, asOf: book.asOf, nameOrder: order)
         }
     }
 

@@ -16,24 +16,32 @@ extension SiteContext {
         return xml + "</urlset>\n"
     }
 
-    private func feed(id: String, title: String, selfAddress: String, updated: Day, entries: [(id: String, title: String, day: Day, summary: String, link: String)]) -> String {
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
-        xml += "  <id>\(XML.escape(id))</id>\n  <title>\(XML.escape(title))</title>\n"
-        xml += "  <updated>\(updated)T00:00:00Z</updated>\n"
-        xml += "  <link rel=\"self\" href=\"\(XML.escape(absolute(selfAddress)))\"/>\n"
+    /// An Atom feed, written as bytes (a feed per person is made on every build).
+    private func feed(id: String, title: String, selfAddress: String, updated: Day,
+                      entries: [(id: String, title: String, day: Day, summary: String, link: String)]) -> [UInt8] {
+        var xml: [UInt8] = []
+        xml.reserveCapacity(1024 + entries.count * 300)
+        func put(_ s: StaticString) { xml.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+        func text(_ s: String) { XML.escape(s, into: &xml) }
+        func day(_ d: Day) { xml.append(contentsOf: d.description.utf8); put("T00:00:00Z") }
+        put("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <id>")
+        text(id); put("</id>\n  <title>"); text(title); put("</title>\n  <updated>"); day(updated)
+        put("</updated>\n  <link rel=\"self\" href=\""); text(absolute(selfAddress)); put("\"/>\n")
         for e in entries {
-            xml += "  <entry>\n    <id>\(XML.escape(e.id))</id>\n    <title>\(XML.escape(e.title))</title>\n"
-            xml += "    <updated>\(e.day)T00:00:00Z</updated>\n    <link href=\"\(XML.escape(e.link))\"/>\n"
-            xml += "    <summary>\(XML.escape(e.summary))</summary>\n  </entry>\n"
+            put("  <entry>\n    <id>"); text(e.id); put("</id>\n    <title>"); text(e.title)
+            put("</title>\n    <updated>"); day(e.day); put("</updated>\n    <link href=\""); text(e.link)
+            put("\"/>\n    <summary>"); text(e.summary); put("</summary>\n  </entry>\n")
         }
-        return xml + "</feed>\n"
+        put("</feed>\n")
+        return xml
     }
 
     /// A person's latest 20 entries: what changed for them, newest first.
-    func personFeed(_ p: Int) -> String {
+    func personFeed(_ p: Int) -> [UInt8] {
         let person = sources.people[p]
         let account = book.accounts[p]
         let entries = sources.ledger.entries
+        let page = absolute(Address.person(person.id))
         var items: [(id: String, title: String, day: Day, summary: String, link: String)] = []
         for i in account.entries.reversed().prefix(20) {
             let e = entries[Int(i)]
@@ -46,15 +54,15 @@ extension SiteContext {
             case .redeem: title += " " + sources.rewards[Int(e.subject)].name + " -" + String(outcome.points)
             case .reverse, .balance: break
             }
-            let summary = (sources.ledger.memo(of: e) ?? "") + " (" + source(e) + ")"
-            items.append(("urn:laurel:\(person.id):\(source(e))", title, e.date, summary, absolute(Address.person(person.id))))
+            let where_ = source(e)
+            let summary = (sources.ledger.memo(of: e).map { $0 + " " } ?? "") + "(" + where_ + ")"
+            items.append(("urn:laurel:" + person.id + ":" + where_, title, e.date, summary, page))
         }
-        let updated = items.first?.day ?? book.asOf
         return feed(id: "urn:laurel:person:\(person.id)", title: sources.settings.title + " · " + person.name,
-                    selfAddress: Address.personFeed(person.id), updated: updated, entries: items)
+                    selfAddress: Address.personFeed(person.id), updated: items.first?.day ?? book.asOf, entries: items)
     }
 
-    func newsFeed() -> String {
+    func newsFeed() -> [UInt8] {
         let news = pages(of: .news).prefix(20)
         let items = news.map { i -> (id: String, title: String, day: Day, summary: String, link: String) in
             let page = sources.pages[i]
@@ -67,20 +75,24 @@ extension SiteContext {
 
 enum XML {
     static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
+        var out: [UInt8] = []
+        escape(s, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Escaped for XML text and attributes; control characters XML 1.0 cannot carry are dropped.
+    static func escape(_ s: String, into out: inout [UInt8]) {
+        for c in s.utf8 {
             switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                // Characters XML 1.0 cannot carry are dropped.
-                if c.value < 0x20 && c != "\n" && c != "\t" && c != "\r" { continue }
-                out.unicodeScalars.append(c)
+            case 38: out.append(contentsOf: "&amp;".utf8)
+            case 60: out.append(contentsOf: "&lt;".utf8)
+            case 62: out.append(contentsOf: "&gt;".utf8)
+            case 34: out.append(contentsOf: "&quot;".utf8)
+            case 39: out.append(contentsOf: "&apos;".utf8)
+            case 9, 10, 13: out.append(c)
+            case 0..<32: continue
+            default: out.append(c)
             }
         }
-        return out
     }
 }

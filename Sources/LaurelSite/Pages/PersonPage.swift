@@ -10,6 +10,16 @@ struct PersonPageSupport: Sendable {
     let teamAverages: [[Double]]
     /// Published training pages by tag, in title order.
     let trainingByTag: [String: [Int]]
+    /// Links from a person page (all at the same depth) to rules, rewards and teams, made once.
+    let ruleLinks: [View]
+    let rewardLinks: [View]
+    let teamLinks: [TemplateValue?]
+    /// The values every person page shares (site, links).
+    let root: View
+    /// `ledger/PATH:` per ledger file, and the verbs in the locale.
+    let sourcePrefixes: [String]
+    let verbLabels: [String]
+    let bonusLabel: String
 
     init(_ site: SiteContext, boards: [Board]) {
         var ranks: [Period: [Int32]] = [:]
@@ -34,6 +44,14 @@ struct PersonPageSupport: Sendable {
             for tag in site.sources.pages[i].tags { byTag[tag, default: []].append(i) }
         }
         trainingByTag = byTag
+        let at = Address.person("x")
+        ruleLinks = site.sources.rules.indices.map { site.ruleLink($0, from: at) }
+        rewardLinks = site.sources.rewards.indices.map { site.rewardLink($0, from: at) }
+        teamLinks = site.sources.teams.indices.map { site.teamLink(Int32($0), from: at) }
+        root = site.root(at: at, title: "")
+        sourcePrefixes = site.sourcePrefixes
+        verbLabels = Verb.allCases.map { site.label("verb." + $0.name) }
+        bonusLabel = site.label("verb.bonus")
     }
 }
 
@@ -43,10 +61,11 @@ extension SiteContext {
         let person = sources.people[p]
         let account = book.accounts[p]
         let at = Address.person(person.id)
-        var root = root(at: at, title: person.name)
+        var root = support.root
+        root.set(.title, .text(person.name))
 
         var summary = personLink(p, from: at)
-        summary.set(.team, teamLink(person.team, from: at))
+        summary.set(.team, person.team >= 0 ? support.teamLinks[Int(person.team)] : nil)
         summary.set(.balance, .number(account.balance))
         summary.set(.lifetime, .number(account.lifetime))
         summary.set(.score, .number(account.score(in: book.period)))
@@ -75,7 +94,7 @@ extension SiteContext {
             if let rank = support.ranks[item.period]?[p], rank > 0 { view.set(.rank, .number(Int64(rank))) }
             return view
         }))
-        root.set(.history, .list(history(p, at: at)))
+        root.set(.history, .list(history(p, at: at, support: support)))
         // The lots that make up the balance: unspent, not cancelled, not expired.
         root.set(.lots, .list(account.lots.reversed().filter { $0.isAvailable(on: book.asOf) }.map { lot in
             var view = View([(.date, .day(lot.date)), (.points, .number(lot.points)), (.remaining, .number(lot.remaining)),
@@ -112,7 +131,7 @@ extension SiteContext {
     }
 
     /// Every entry of the person, newest first, with target bonuses in their place.
-    func history(_ p: Int, at: String) -> [View] {
+    func history(_ p: Int, at: String, support: PersonPageSupport) -> [View] {
         let account = book.accounts[p]
         let entries = sources.ledger.entries
         var rows: [(order: (Int32, Int, Int), view: View)] = []
@@ -120,12 +139,13 @@ extension SiteContext {
         for (k, i) in account.entries.enumerated() {
             let e = entries[Int(i)]
             let outcome = book.outcomes[Int(i)]
-            var view = View([(.date, .day(e.date)), (.what, .text(label("verb." + e.verb.name))), (.source, .text(source(e)))])
-            view.set(.memo, .text(sources.ledger.memo(of: e)))
-            view.set(.id, .text(sources.ledger.idName(of: e)))
+            var view = View([(.date, .day(e.date)), (.what, .text(support.verbLabels[Int(e.verb.rawValue)])),
+                             (.source, sourceValue(e, prefixes: support.sourcePrefixes))])
+            view.set(.memo, memoValue(e))
+            if e.id >= 0 { view.set(.id, .slice(sources.ledger.ids.bytes(e.id))) }
             switch e.verb {
             case .earn:
-                var rule = ruleLink(Int(e.subject), from: at)
+                var rule = support.ruleLinks[Int(e.subject)]
                 let v = Int(outcome.ruleVersion)
                 if v >= 0 {
                     rule.set(.version, .number(Int64(v + 1)))
@@ -135,12 +155,12 @@ extension SiteContext {
                 view.set(.points, .signed(outcome.points))
                 if outcome.capped > 0 { view.set(.capped, .number(outcome.capped)) }
             case .award:
-                if e.subject >= 0 { view.set(.rule, .object(ruleLink(Int(e.subject), from: at))) }
+                if e.subject >= 0 { view.set(.rule, .object(support.ruleLinks[Int(e.subject)])) }
                 view.set(.points, .signed(e.points))
             case .deduct:
                 view.set(.points, .signed(-e.points))
             case .redeem:
-                view.set(.reward, .object(rewardLink(Int(e.subject), from: at)))
+                view.set(.reward, .object(support.rewardLinks[Int(e.subject)]))
                 view.set(.points, .signed(-outcome.points))
             case .reverse:
                 let target = entries[Int(e.subject)]
@@ -154,23 +174,23 @@ extension SiteContext {
                 default: effect = 0
                 }
                 view.set(.points, .signed(effect))
-                view.set(.entry, .object(View([(.date, .day(target.date)), (.source, .text(source(target))),
-                                               (.what, .text(label("verb." + target.verb.name)))])))
+                view.set(.entry, .object(View([(.date, .day(target.date)), (.source, sourceValue(target, prefixes: support.sourcePrefixes)),
+                                               (.what, .text(support.verbLabels[Int(target.verb.rawValue)]))])))
             case .balance:
                 view.set(.points, .number(e.points))
             }
             if outcome.isReversed {
                 let r = entries[Int(outcome.reversedBy)]
                 view.set(.reversed, .bool(true))
-                view.set(.reversal, .object(View([(.date, .day(r.date)), (.source, .text(source(r)))])))
+                view.set(.reversal, .object(View([(.date, .day(r.date)), (.source, sourceValue(r, prefixes: support.sourcePrefixes))])))
             }
             rows.append(((e.date.serial, 0, k), view))
         }
         for t in account.bonuses {
             guard let bonus = book.bonuses[Int(t)] else { continue }
-            var rule = ruleLink(Int(bonus.rule), from: at)
+            var rule = support.ruleLinks[Int(bonus.rule)]
             rule.set(.version, .number(Int64(bonus.version) + 1))
-            let view = View([(.date, .day(bonus.period.lastDay)), (.what, .text(label("verb.bonus"))), (.rule, .object(rule)),
+            let view = View([(.date, .day(bonus.period.lastDay)), (.what, .text(support.bonusLabel)), (.rule, .object(rule)),
                              (.points, .signed(bonus.points)), (.source, .text("targets.yaml")),
                              (.bonus, .object(View([(.period, .period(bonus.period)), (.target, .number(bonus.target)), (.metric, .number(bonus.metric))])))])
             rows.append(((bonus.period.lastDay.serial, 1, Int(t)), view))
@@ -213,6 +233,9 @@ extension SiteContext {
         return true
     }
 
+    /// At most this many training pages are suggested per weak category.
+    static let guidancePages = 3
+
     /// Training pages for the categories where the person is furthest below their team's
     /// average (lifetime points per category), at most two categories.
     func guidance(_ p: Int, support: PersonPageSupport, at: String) -> [View] {
@@ -228,7 +251,8 @@ extension SiteContext {
         weak.sort { $0.ratio != $1.ratio ? $0.ratio < $1.ratio : $0.category < $1.category }
         return weak.prefix(2).map { w in
             let name = scores.categories[w.category]
-            return View([(.name, .text(category(name))), (.pages, .list((support.trainingByTag[name] ?? []).map { item($0, from: at) }))])
+            let pages = (support.trainingByTag[name] ?? []).prefix(SiteContext.guidancePages)
+            return View([(.name, .text(category(name))), (.pages, .list(pages.map { item($0, from: at) }))])
         }
     }
 }

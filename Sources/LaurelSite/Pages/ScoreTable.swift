@@ -95,7 +95,18 @@ struct Board: Sendable {
     /// Ranked people in display order: score descending, then name, then id (FORMAT.md 8.4).
     let order: [(person: Int, score: Int64, rank: Int)]
 
-    init(_ table: ScoreTable, _ sources: PortalSources, period: Period, category: Int?, asOf: Day) {
+    /// Each person's position when sorted by name, then id: ties on a board are shown in it.
+    static func nameOrder(_ sources: PortalSources) -> [Int32] {
+        let sorted = sources.people.indices.sorted { a, b in
+            let na = sources.people[a].name, nb = sources.people[b].name
+            return na != nb ? na < nb : sources.people[a].id < sources.people[b].id
+        }
+        var order = [Int32](repeating: 0, count: sorted.count)
+        for (position, p) in sorted.enumerated() { order[p] = Int32(position) }
+        return order
+    }
+
+    init(_ table: ScoreTable, _ sources: PortalSources, period: Period, category: Int?, asOf: Day, nameOrder: [Int32]) {
         self.period = period
         self.category = category
         var eligible: [(person: Int, score: Int64)] = []
@@ -103,10 +114,7 @@ struct Board: Sendable {
             eligible.append((p, table.score(person: p, in: period, category: category)))
         }
         eligible.sort { a, b in
-            if a.score != b.score { return a.score > b.score }
-            let na = sources.people[a.person].name, nb = sources.people[b.person].name
-            if na != nb { return na < nb }
-            return sources.people[a.person].id < sources.people[b.person].id
+            a.score != b.score ? a.score > b.score : nameOrder[a.person] < nameOrder[b.person]
         }
         var ranked: [(Int, Int64, Int)] = []
         ranked.reserveCapacity(eligible.count)

@@ -14,8 +14,26 @@ public struct Template: Sendable {
         case section([ViewKey], inverted: Bool, [Node])
     }
 
-    let nodes: [Node]
+    /// The template lowered to a flat program: no reference-counted value per step, so
+    /// rendering a million rows does not spend its time retaining and releasing.
+    let ops: [Op]
+    /// The literal text of every `.text` op, one after the other.
+    let pool: [UInt8]
     public let name: String
+
+    struct Op: Sendable {
+        enum Kind: UInt8, Sendable { case text, variable, rawVariable, current, rawCurrent, section, inverted }
+        var kind: Kind
+        /// How many names in the path (1 to 3), and the names.
+        var count: UInt8 = 0
+        var k0: ViewKey = .site
+        var k1: ViewKey = .site
+        var k2: ViewKey = .site
+        /// text: offset in `pool`; section: index of the op after its body.
+        var a: Int32 = 0
+        /// text: length.
+        var b: Int32 = 0
+    }
 
     /// A problem in a template, reported like a content error.
     public struct Problem: Error, Sendable {
@@ -33,7 +51,43 @@ public struct Template: Sendable {
     static func compile(_ name: String, sources: [String: (path: String, text: String)], strings: [String: String]) throws(Problem) -> Template {
         var compiler = Compiler(sources: sources, strings: strings)
         let nodes = try compiler.compile(name, stack: [])
-        return Template(nodes: nodes, name: name)
+        var ops: [Op] = []
+        var pool: [UInt8] = []
+        try lower(nodes, into: &ops, pool: &pool, path: sources[name]?.path ?? name)
+        return Template(ops: ops, pool: pool, name: name)
+    }
+
+    static func lower(_ nodes: [Node], into ops: inout [Op], pool: inout [UInt8], path: String) throws(Problem) {
+        func keyed(_ kind: Op.Kind, _ keys: [ViewKey]) throws(Problem) -> Op {
+            guard (1...3).contains(keys.count) else {
+                throw Problem(path: path, line: 1, column: 1, message: "names nest at most three deep: \(keys.map(\.rawValue).joined(separator: "."))")
+            }
+            return Op(kind: kind, count: UInt8(keys.count), k0: keys[0], k1: keys.count > 1 ? keys[1] : .site,
+                      k2: keys.count > 2 ? keys[2] : .site)
+        }
+        // Adjacent text (around an expanded partial) becomes one op; never across a section's end.
+        var previousWasText = false
+        for node in nodes {
+            defer { if case .text = node { previousWasText = true } else { previousWasText = false } }
+            switch node {
+            case .text(let bytes):
+                if previousWasText {
+                    ops[ops.count - 1].b += Int32(bytes.count)
+                } else {
+                    ops.append(Op(kind: .text, a: Int32(pool.count), b: Int32(bytes.count)))
+                }
+                pool.append(contentsOf: bytes)
+            case .variable(let keys, let raw):
+                ops.append(try keyed(raw ? .rawVariable : .variable, keys))
+            case .current(let raw):
+                ops.append(Op(kind: raw ? .rawCurrent : .current))
+            case .section(let keys, let inverted, let children):
+                let at = ops.count
+                ops.append(try keyed(inverted ? .inverted : .section, keys))
+                try lower(children, into: &ops, pool: &pool, path: path)
+                ops[at].a = Int32(ops.count)
+            }
+        }
     }
 
     struct Compiler {
@@ -163,8 +217,12 @@ public struct Template: Sendable {
 
     /// Renders with `root` as the outermost context, appending to `out`.
     public func render(_ root: View, locale: PortalSettings.Locale, into out: inout [UInt8]) {
-        var stack: [TemplateValue] = [.object(root)]
-        Template.render(nodes, &stack, locale, &out)
+        var stack: [View] = [root]
+        ops.withUnsafeBufferPointer { ops in
+            pool.withUnsafeBufferPointer { pool in
+                Template.run(ops, pool, 0..<ops.count, &stack, nil, locale, &out)
+            }
+        }
     }
 
     public func render(_ root: View, locale: PortalSettings.Locale) -> [UInt8] {
@@ -174,51 +232,68 @@ public struct Template: Sendable {
         return out
     }
 
-    static func lookup(_ keys: [ViewKey], _ stack: [TemplateValue]) -> TemplateValue? {
-        guard let first = keys.first else { return nil }
+    /// Mustache name resolution: the first object on the stack (innermost first) that has the
+    /// first name, then down the dotted path.
+    @inline(__always)
+    static func lookup(_ op: Op, _ stack: [View]) -> TemplateValue? {
+        var level = stack.count - 1
         var found: TemplateValue?
-        for value in stack.reversed() {
-            if case .object(let view) = value, let v = view.value(first) { found = v; break }
+        while level >= 0 {
+            if let i = stack[level].index(op.k0) {
+                found = stack[level].value(at: i)
+                break
+            }
+            level -= 1
         }
-        var i = 1
-        while i < keys.count, let current = found {
-            guard case .object(let view) = current else { return nil }
-            found = view.value(keys[i])
-            i += 1
-        }
-        return found
+        guard op.count > 1, let first = found else { return found }
+        guard case .object(let view) = first, let second = view.value(op.k1) else { return nil }
+        guard op.count > 2 else { return second }
+        guard case .object(let inner) = second else { return nil }
+        return inner.value(op.k2)
     }
 
-    static func render(_ nodes: [Node], _ stack: inout [TemplateValue], _ locale: PortalSettings.Locale, _ out: inout [UInt8]) {
-        for node in nodes {
-            switch node {
-            case .text(let bytes):
-                out.append(contentsOf: bytes)
-            case .variable(let keys, let raw):
-                if let value = lookup(keys, stack) { HTMLWriter.write(value, raw: raw, locale: locale, into: &out) }
-            case .current(let raw):
-                if let value = stack.last { HTMLWriter.write(value, raw: raw, locale: locale, into: &out) }
-            case .section(let keys, let inverted, let children):
-                let value = lookup(keys, stack)
+    static func run(_ ops: UnsafeBufferPointer<Op>, _ pool: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
+                    _ stack: inout [View], _ item: TemplateValue?, _ locale: PortalSettings.Locale, _ out: inout [UInt8]) {
+        var pc = range.lowerBound
+        while pc < range.upperBound {
+            let op = ops[pc]
+            switch op.kind {
+            case .text:
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: pool[Int(op.a)..<Int(op.a + op.b)]))
+                pc += 1
+            case .variable, .rawVariable:
+                if let value = lookup(op, stack) { HTMLWriter.write(value, raw: op.kind == .rawVariable, locale: locale, into: &out) }
+                pc += 1
+            case .current, .rawCurrent:
+                if let item { HTMLWriter.write(item, raw: op.kind == .rawCurrent, locale: locale, into: &out) }
+                pc += 1
+            case .section, .inverted:
+                let body = (pc + 1)..<Int(op.a)
+                pc = Int(op.a)
+                let value = lookup(op, stack)
                 let truthy = value?.isTruthy ?? false
-                if inverted {
-                    if !truthy { render(children, &stack, locale, &out) }
+                if op.kind == .inverted {
+                    if !truthy { run(ops, pool, body, &stack, item, locale, &out) }
                     continue
                 }
                 guard truthy, let value else { continue }
                 switch value {
                 case .list(let items):
-                    for item in items {
-                        stack.append(item)
-                        render(children, &stack, locale, &out)
-                        stack.removeLast()
+                    for element in items {
+                        if case .object(let view) = element {
+                            stack.append(view)
+                            run(ops, pool, body, &stack, element, locale, &out)
+                            stack.removeLast()
+                        } else {
+                            run(ops, pool, body, &stack, element, locale, &out)
+                        }
                     }
-                case .object:
-                    stack.append(value)
-                    render(children, &stack, locale, &out)
+                case .object(let view):
+                    stack.append(view)
+                    run(ops, pool, body, &stack, item, locale, &out)
                     stack.removeLast()
                 default:
-                    render(children, &stack, locale, &out)
+                    run(ops, pool, body, &stack, item, locale, &out)
                 }
             }
         }
@@ -236,18 +311,37 @@ extension String {
 
 /// Writes template values as HTML bytes: escaping, number grouping and dates per locale.
 enum HTMLWriter {
-    @inline(__always)
     static func escape(_ s: String, into out: inout [UInt8]) {
-        for c in s.utf8 {
-            switch c {
-            case 38: out.append(contentsOf: [38, 97, 109, 112, 59])              // &amp;
-            case 60: out.append(contentsOf: [38, 108, 116, 59])                  // &lt;
-            case 62: out.append(contentsOf: [38, 103, 116, 59])                  // &gt;
-            case 34: out.append(contentsOf: [38, 113, 117, 111, 116, 59])        // &quot;
-            case 39: out.append(contentsOf: [38, 35, 51, 57, 59])                // &#39;
-            default: out.append(c)
+        var s = s
+        s.withUTF8 { escape($0, into: &out) }
+    }
+
+    static func escape(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { escape($0, into: &out) }
+    }
+
+    /// Copies runs of ordinary bytes at once; only `& < > " '` are replaced.
+    static func escape(_ buffer: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        var start = 0
+        var i = 0
+        while i < buffer.count {
+            let entity: StaticString
+            switch buffer[i] {
+            case 38: entity = "&amp;"
+            case 60: entity = "&lt;"
+            case 62: entity = "&gt;"
+            case 34: entity = "&quot;"
+            case 39: entity = "&#39;"
+            default:
+                i += 1
+                continue
             }
+            if start < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<i])) }
+            out.append(contentsOf: UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
+            i += 1
+            start = i
         }
+        if start < buffer.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<buffer.count])) }
     }
 
     static func write(_ value: TemplateValue, raw: Bool, locale: PortalSettings.Locale, into out: inout [UInt8]) {
@@ -258,11 +352,48 @@ enum HTMLWriter {
         case .signed(let n):
             if n > 0 { out.append(43) }
             group(n, into: &out)
-        case .day(let d): escape(LocaleFormat.day(d, locale), into: &out)
+        case .day(let d): day(d, locale, into: &out)
         case .period(let p): escape(LocaleFormat.period(p, locale), into: &out)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .slice(let bytes): escape(bytes, into: &out)
+        case .textNumber(let text, let n):
+            escape(text, into: &out)
+            digits(n, into: &out)
         case .list, .object: break
         }
+    }
+
+    /// A day in the locale, written as bytes (no string is made: pages have thousands).
+    static func day(_ d: Day, _ locale: PortalSettings.Locale, into out: inout [UInt8]) {
+        let c = d.civil
+        func digits(_ n: Int) {
+            if n >= 10 { digits(n / 10) }
+            out.append(UInt8(48 + n % 10))
+        }
+        switch locale {
+        case .zhCN:
+            digits(c.year); out.append(contentsOf: [0xE5, 0xB9, 0xB4])   // 年
+            digits(c.month); out.append(contentsOf: [0xE6, 0x9C, 0x88])  // 月
+            digits(c.day); out.append(contentsOf: [0xE6, 0x97, 0xA5])    // 日
+        case .en:
+            out.append(contentsOf: LocaleFormat.months[c.month - 1].utf8)
+            out.append(32)
+            digits(c.day)
+            out.append(contentsOf: [44, 32])
+            digits(c.year)
+        }
+    }
+
+    /// A whole number without grouping (line numbers).
+    static func digits(_ n: Int64, into out: inout [UInt8]) {
+        if n < 0 { out.append(45) }
+        var m = n.magnitude
+        var buffer: [UInt8] = []
+        repeat {
+            buffer.append(UInt8(48 + m % 10))
+            m /= 10
+        } while m > 0
+        out.append(contentsOf: buffer.reversed())
     }
 
     /// 1234567 -> "1,234,567".
