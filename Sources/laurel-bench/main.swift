@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LaurelSite
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,37 +44,89 @@ struct Generate: ParsableCommand {
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Time `laurel check` and `laurel build` on a synthetic department.")
     @OptionGroup var size: Size
-    @Option(help: "Runs of each command; the median is reported.") var repeat_: Int = 3
-    @Option(help: "Where synthetic departments are kept between runs.") var cache = ".laurel-bench"
-    @Flag(help: "Also time `laurel build` (whole portal).") var build = false
+    @Option(name: .customLong("repeat"), help: "Runs of each command; the median is reported.") var repeatCount: Int = 3
+    @Option(help: "Where synthetic departments and outputs are kept between runs.") var cache = ".laurel-bench"
+    @Flag(help: "Also time `laurel build`: a full build, a rebuild with nothing changed, and a rebuild after one more day of ledger lines.") var build = false
 
     static let asOf = "2026-11-28"
+    static let nextDay = "2026-11-29"
 
     func run() throws {
         let folder = "\(cache)/p\(size.people)-l\(size.lines)-g\(size.pages)-s\(size.seed)"
-        if !FileManager.default.fileExists(atPath: folder + "/portal.yaml") {
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: folder + "/portal.yaml") {
             print("generating \(folder) …")
             try size.department.write(to: folder)
         }
         let laurel = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("laurel").path
-        let ledgerBytes = (try? FileManager.default.subpathsOfDirectory(atPath: folder + "/ledger"))?.reduce(0) { total, p in
-            total + ((try? FileManager.default.attributesOfItem(atPath: folder + "/ledger/" + p)[.size] as? Int) ?? 0)
+        let ledgerBytes = (try? fm.subpathsOfDirectory(atPath: folder + "/ledger"))?.reduce(0) { total, p in
+            total + ((try? fm.attributesOfItem(atPath: folder + "/ledger/" + p)[.size] as? Int) ?? 0)
         } ?? 0
         print("department: \(size.people) people, \(size.lines) ledger lines (\(ledgerBytes / 1_000_000) MB), \(size.pages) pages; laurel at \(laurel)")
-        var commands: [(String, [String])] = [("check", ["check", "--content", folder, "--as-of", Run.asOf])]
-        if build {
-            commands.append(("build", ["build", "--content", folder, "--as-of", Run.asOf, "--output", cache + "/public"]))
+        report("check", try samples(repeatCount) { try measure(laurel, ["check", "--content", folder, "--as-of", Run.asOf]) })
+        guard build else { return }
+
+        // Full builds, each into a new output (deleting tens of thousands of files just before
+        // creating as many is slow on ext4 and would measure the file system, not laurel).
+        let outputs = cache + "/outputs"
+        try? fm.removeItem(atPath: outputs)
+        try fm.createDirectory(atPath: outputs, withIntermediateDirectories: true)
+        var n = 0
+        let full = try samples(repeatCount) {
+            n += 1
+            return try measure(laurel, ["build", "--content", folder, "--as-of", Run.asOf, "--output", "\(outputs)/full-\(n)"])
         }
-        for (name, arguments) in commands {
-            var samples: [Sample] = []
-            for _ in 0..<max(1, repeat_) { samples.append(try measure(laurel, arguments)) }
-            samples.sort { $0.seconds < $1.seconds }
-            let median = samples[samples.count / 2]
-            let peak = samples.map(\.peakMB).max() ?? 0
-            print(String(format: "laurel %@: median %.3f s (min %.3f, max %.3f) over %d runs, peak memory %.0f MB",
-                         name, median.seconds, samples[0].seconds, samples[samples.count - 1].seconds, samples.count, peak))
-            if let stages = median.stages { print("  stages of the median run: \(stages)") }
+        report("build (full)", full)
+        let output = "\(outputs)/full-\(n)"
+        report("build (nothing changed)", try samples(repeatCount) {
+            try measure(laurel, ["build", "--content", folder, "--as-of", Run.asOf, "--output", output])
+        })
+
+        // The nightly case: one more day of ledger lines, as-of one day later.
+        let appended = cache + "/append"
+        try? fm.removeItem(atPath: appended)
+        try fm.copyItem(atPath: folder, toPath: appended)
+        let last = ((try? fm.subpathsOfDirectory(atPath: appended + "/ledger")) ?? []).filter { $0.hasSuffix(".ledger") }.sorted().last ?? ""
+        var lines = ""
+        let day = max(1, size.lines / 700)
+        for i in 0..<day {
+            let person = size.department.personId((i * 7919) % size.people)
+            lines += "\(Run.nextDay) earn \(person) visit id:next-day-\(i) \"回访\"\n"
         }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: appended + "/ledger/" + last))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(lines.utf8))
+        try handle.close()
+        var outputsForAppend: [String] = []
+        for k in 1...max(1, repeatCount) {
+            // Each sample starts from a copy of the full build's state.
+            let target = "\(outputs)/append-\(k)"
+            try fm.copyItem(atPath: Publisher.home(of: output), toPath: Publisher.home(of: target))
+            try fm.createSymbolicLink(atPath: target, withDestinationPath: try fm.destinationOfSymbolicLink(atPath: output).replacingOccurrences(
+                of: "." + URL(fileURLWithPath: output).lastPathComponent + ".laurel", with: "." + URL(fileURLWithPath: target).lastPathComponent + ".laurel"))
+            outputsForAppend.append(target)
+        }
+        var k = 0
+        let append = try samples(repeatCount) {
+            k += 1
+            return try measure(laurel, ["build", "--content", appended, "--as-of", Run.nextDay, "--output", outputsForAppend[k - 1]])
+        }
+        report("build (one more day, \(day) lines, as-of +1 day)", append)
+    }
+
+    func samples(_ count: Int, _ body: () throws -> Sample) throws -> [Sample] {
+        var all: [Sample] = []
+        for _ in 0..<max(1, count) { all.append(try body()) }
+        return all
+    }
+
+    func report(_ name: String, _ samples: [Sample]) {
+        let sorted = samples.sorted { $0.seconds < $1.seconds }
+        let median = sorted[sorted.count / 2]
+        let peak = sorted.map(\.peakMB).max() ?? 0
+        print(String(format: "laurel %@: median %.3f s (min %.3f, max %.3f) over %d runs, peak memory %.0f MB",
+                     name, median.seconds, sorted[0].seconds, sorted[sorted.count - 1].seconds, sorted.count, peak))
+        if let stages = median.stages { print("  \(stages)") }
     }
 
     struct Sample {
@@ -82,7 +135,7 @@ struct Run: ParsableCommand {
         let stages: String?
     }
 
-    /// Runs the binary, waits with wait4 for its own peak resident memory.
+    /// Runs the binary and waits with wait4 for its own peak resident memory.
     func measure(_ binary: String, _ arguments: [String]) throws -> Sample {
         let pipe = Pipe()
         var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
@@ -104,10 +157,7 @@ struct Run: ParsableCommand {
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         guard status == 0 else { throw ValidationError("laurel \(arguments.joined(separator: " ")) failed (status \(status)):\n\(output)") }
-        let stages = output.split(separator: "\n").first { $0.contains("(read ") }.map { line -> String in
-            guard let open = line.firstIndex(of: "(") else { return String(line) }
-            return String(line[line.index(after: open)...].dropLast())
-        }
+        let stages = output.split(separator: "\n").first { $0.contains("(read ") || $0.contains("nothing changed") }.map(String.init)
         return Sample(seconds: seconds, peakMB: Double(usage.ru_maxrss) / 1024, stages: stages)
     }
 }
