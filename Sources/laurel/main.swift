@@ -155,7 +155,15 @@ struct Build: ParsableCommand {
         var times = StageTimes()
         let progress = Progress(quiet: options.quiet)
         progress.step("reading \(options.content)")
-        let tree = try times.measure("read") { try options.readTree() }
+        let tree: SourceTree
+        do { tree = try times.measure("read") { try options.readTree() } } catch {
+            // A content folder that is gone (an unmounted share) is a failed build for monitoring too.
+            var failed = BuildReport(status: .failed)
+            failed.stages = times.stages
+            failed.message = ((error as? CommandFailure)?.message ?? "\(error)") + "; nothing published"
+            failed.write(output: output)
+            throw error
+        }
         let asOf = options.asOfChoice.resolved(for: tree)
         let fingerprint = ContentHash.hex(Build.fingerprint(tree: tree, themes: themes, theme: theme, asOf: asOf))
         var report = BuildReport(status: .failed)
@@ -228,10 +236,16 @@ struct Build: ParsableCommand {
     }
 
     /// Everything a build depends on: the sources, the theme's files, the as-of day and
-    /// laurel's version. The same fingerprint means the same output.
+    /// laurel itself (its version, and the size and time of its executable, so that installing
+    /// a new laurel rebuilds even under the same version). The same fingerprint means the same
+    /// output.
     static func fingerprint(tree: SourceTree, themes: String, theme: String, asOf: Day) -> UInt64 {
         var hash = ContentHash()
         hash.update("laurel \(Laurel.version)\u{0}\(asOf)\u{0}\(theme)\u{0}")
+        var executable = stat()
+        if let path = Bundle.main.executablePath, stat(path, &executable) == 0 {
+            hash.update("\(executable.st_size) \(executable.st_mtim.tv_sec).\(executable.st_mtim.tv_nsec)\u{0}")
+        }
         for path in tree.files.keys.sorted() {
             hash.update(path + "\u{0}")
             hash.update(tree.files[path] ?? [])

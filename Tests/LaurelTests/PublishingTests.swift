@@ -9,11 +9,14 @@ import Glibc
 /// subprocess against a scratch copy of the demo department, and look at the published tree
 /// byte by byte and inode by inode.
 ///
-/// - The binary: `$LAUREL_BINARY` if set; else `laurel` next to the test bundle (`swift test`
-///   builds every product of the package, the executable included, into the same folder as
-///   the test bundle, so it is as fresh as the tests — unless you ran `swift test --skip-build`
-///   after changing the sources); else, as a last resort, the test builds it once with
-///   `swift build --product laurel --scratch-path .build-publishing-tests` in the repository.
+/// - The binary: `$LAUREL_BINARY` if set; else `laurel` next to the test bundle if it is newer
+///   than every source file it is made from (`swift test` compiles the executable's module for
+///   the tests but does not link `laurel`: run `swift build` with the same `--scratch-path`
+///   first); else the tests build it once per run with
+///   `swift build --product laurel --scratch-path .build-publishing-tests` in the repository
+///   (a separate scratch folder: the running `swift test` holds the lock of its own). So
+///   `swift build --scratch-path S && swift test --scratch-path S --filter PublishingTests` is
+///   the quick way, and plain `swift test` also works, a build slower.
 /// - The content: `Content/` of the repository with only the 2025-Q1 ledger (31 people, about
 ///   1,100 entries; half a second per debug build), at `--as-of 2025-03-31`. The "change" the
 ///   tests make is the nightly one: the ledger first lacks its last day (2025-03-31), then that
@@ -117,6 +120,22 @@ struct PublishingTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: portal.root).sorted() == entries)
     }
 
+    @Test("a content folder that is gone exits 2, keeps the portal, and reports the failure")
+    func contentGone() throws {
+        let portal = try Portal()
+        try portal.build().expectSuccess()
+        let before = Tree.contents(portal.output)
+        try FileManager.default.moveItem(atPath: portal.content, toPath: portal.content + "-unmounted")
+
+        let gone = try portal.build()
+        #expect(gone.status == 2, "\(gone)")
+        #expect(gone.stderr.hasPrefix("laurel: "), "\(gone.stderr)")
+        Tree.expectSame(Tree.contents(portal.output), before, "the portal without its content folder")
+        let report = try portal.report()
+        #expect(report["status"] as? String == "failed")
+        #expect((report["message"] as? String)?.contains("not a folder") == true, "\(report)")
+    }
+
     @Test("a disk that fills up during the build exits 2, keeps the portal, and leaves no partial build")
     func diskFull() throws {
         let portal = try Portal()
@@ -184,10 +203,15 @@ struct PublishingTests {
         let again = try portal.build()
         try again.expectSuccess()
         #expect(again.stdout.contains("nothing changed"), "\(again.stdout)")
+        let quiet = try portal.build(output: portal.output + "/", extra: ["--quiet"])
+        try quiet.expectSuccess()
+        #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty, "\(quiet)")
+        #expect(try portal.report()["status"] as? String == "unchanged", "OUTPUT/ is the same output")
         #expect(try portal.link() == link)
         let after = Tree.stats(portal.root)
-        // Everything beside and under the output, except the report and the lock's pid note.
-        let ignored: Set<String> = [".public.laurel/report.json", ".public.laurel/lock"]
+        // Everything beside and under the output, except the report (replaced by a rename, so
+        // its folder changes too) and the lock's pid note.
+        let ignored: Set<String> = [".public.laurel", ".public.laurel/report.json", ".public.laurel/lock"]
         let changed = Set(before.keys).union(after.keys).filter { !ignored.contains($0) && before[$0] != after[$0] }.sorted()
         #expect(changed.isEmpty, "changed: \(changed.prefix(20))")
         #expect(try portal.report()["status"] as? String == "unchanged")
@@ -463,22 +487,46 @@ enum LaurelBinary {
             return fm.isExecutableFile(atPath: given) ? .success(given) : .failure(Missing(description: "LAUREL_BINARY=\(given) is not an executable"))
         }
         // Beside the test bundle: <scratch>/<triple>/debug/{Laurel_LaurelTests.resources, LaurelPackageTests.xctest, laurel}.
+        // `swift test` compiles the executable's module but does not link `laurel`, so that file is
+        // only as new as the last `swift build`: use it only when no source of it is newer.
         var folders = [Bundle.module.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL]
         if let executable = Bundle.main.executableURL { folders.append(executable.deletingLastPathComponent()) }
         for folder in folders {
             let candidate = folder.appendingPathComponent("laurel").path
             var isFolder: ObjCBool = false
-            if fm.fileExists(atPath: candidate, isDirectory: &isFolder), !isFolder.boolValue, fm.isExecutableFile(atPath: candidate) {
+            if fm.fileExists(atPath: candidate, isDirectory: &isFolder), !isFolder.boolValue, fm.isExecutableFile(atPath: candidate),
+               let built = modified(candidate), built >= newestSource() {
                 return .success(candidate)
             }
         }
-        // Last resort: build it in a scratch folder of its own (`swift test` holds the lock of its own).
+        // Otherwise build it in a scratch folder of its own: the running `swift test` holds the
+        // lock of its own scratch folder until the tests end, so building there would wait forever.
         let scratch = Portal.repository + "/.build-publishing-tests"
         let build = shell(["swift", "build", "--package-path", Portal.repository, "--scratch-path", scratch, "--product", "laurel"])
         guard build.status == 0 else { return .failure(Missing(description: "cannot build laurel: \(build.output)")) }
         let bin = shell(["swift", "build", "--package-path", Portal.repository, "--scratch-path", scratch, "--show-bin-path"])
         let candidate = bin.output.trimmingCharacters(in: .whitespacesAndNewlines) + "/laurel"
         return fm.isExecutableFile(atPath: candidate) ? .success(candidate) : .failure(Missing(description: "no laurel at \(candidate)"))
+    }
+
+    private static func modified(_ path: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    }
+
+    /// The newest modification time among the files `laurel` is built from.
+    private static func newestSource() -> Date {
+        let fm = FileManager.default
+        var newest = Date.distantPast
+        for file in ["Package.swift", "Package.resolved"] {
+            if let date = modified(Portal.repository + "/" + file) { newest = max(newest, date) }
+        }
+        for target in ["laurel", "LaurelSite", "LaurelSources", "LaurelPoints", "LaurelMarkdown", "CCmark"] {
+            let folder = Portal.repository + "/Sources/" + target
+            for path in (try? fm.subpathsOfDirectory(atPath: folder)) ?? [] {
+                if let date = modified(folder + "/" + path) { newest = max(newest, date) }
+            }
+        }
+        return newest
     }
 
     private static func shell(_ arguments: [String]) -> (status: Int32, output: String) {

@@ -108,6 +108,7 @@ public struct BuildReport: Sendable {
     }
 
     public func write(output: String) {
-        try? Data(json.utf8).write(to: URL(fileURLWithPath: BuildReport.path(output: output)))
+        // Atomically (a temporary file renamed over it): a monitor never reads half a report.
+        try? Data(json.utf8).write(to: URL(fileURLWithPath: BuildReport.path(output: output)), options: .atomic)
     }
 }

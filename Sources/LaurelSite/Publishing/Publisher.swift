@@ -74,6 +74,7 @@ public final class Publisher: SiteSink, @unchecked Sendable {
 
     /// The build folder `OUTPUT` points at, if it is one of ours.
     public static func currentBuild(output: String) -> String? {
+        let output = trimmed(output)  // readlink("public/") would follow the link
         guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: output) else { return nil }
         let parent = URL(fileURLWithPath: output).deletingLastPathComponent().path
         let full = target.hasPrefix("/") ? target : parent + "/" + target
