@@ -23,6 +23,10 @@ struct SiteContext: Sendable {
     let summaries: [String]
     /// Published pages that link to each page (`page:` links), by page index.
     let backlinks: [[Int]]
+    /// Links to every person's and team's page from pages 0 to 3 folders deep (leaderboards
+    /// list thousands of people; each link is made once, not once per board).
+    let personURLs: [[String]]
+    let teamURLs: [[String]]
 
     init(sources: PortalSources, book: PointsBook, theme: Theme) {
         self.sources = sources
@@ -67,6 +71,14 @@ struct SiteContext: Sendable {
             for j in targets { linking[j].append(i) }
         }
         backlinks = linking.map { $0.sorted() }
+        personURLs = (0...3).map { depth in
+            let from = String(repeating: "x/", count: depth)
+            return sources.people.map { Address.link(from: from, to: Address.person($0.id)) }
+        }
+        teamURLs = (0...3).map { depth in
+            let from = String(repeating: "x/", count: depth)
+            return sources.teams.map { Address.link(from: from, to: Address.team($0.id)) }
+        }
     }
 
     private init(copy: SiteContext, bodies: [String?], summaries: [String]) {
@@ -80,6 +92,8 @@ struct SiteContext: Sendable {
         pagesByRule = copy.pagesByRule
         pagesByPerson = copy.pagesByPerson
         backlinks = copy.backlinks
+        personURLs = copy.personURLs
+        teamURLs = copy.teamURLs
         self.bodies = bodies
         self.summaries = summaries
     }
@@ -154,15 +168,25 @@ struct SiteContext: Sendable {
 
     // MARK: shared pieces
 
+    static func depth(_ at: String) -> Int {
+        var depth = 0
+        for c in at.utf8 where c == 47 { depth += 1 }
+        return depth
+    }
+
     func personLink(_ p: Int, from at: String) -> View {
         let person = sources.people[p]
-        return View([(.name, .text(person.name)), (.url, .text(Address.link(from: at, to: Address.person(person.id)))), (.id, .text(person.id))])
+        let depth = SiteContext.depth(at)
+        let url = depth < personURLs.count ? personURLs[depth][p] : Address.link(from: at, to: Address.person(person.id))
+        return View([(.name, .text(person.name)), (.url, .text(url)), (.id, .text(person.id))])
     }
 
     func teamLink(_ t: Int32, from at: String) -> TemplateValue? {
         guard t >= 0 else { return nil }
         let team = sources.teams[Int(t)]
-        return .object(View([(.name, .text(team.name)), (.url, .text(Address.link(from: at, to: Address.team(team.id))))]))
+        let depth = SiteContext.depth(at)
+        let url = depth < teamURLs.count ? teamURLs[depth][Int(t)] : Address.link(from: at, to: Address.team(team.id))
+        return .object(View([(.name, .text(team.name)), (.url, .text(url))]))
     }
 
     func ruleLink(_ r: Int, from at: String) -> View {

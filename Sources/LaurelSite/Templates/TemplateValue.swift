@@ -2,7 +2,7 @@ import LaurelSources
 
 /// A value a theme template can show. Text is always escaped when written; only `.html`
 /// (markup Laurel made itself, such as rendered Markdown) is written as it is.
-public indirect enum TemplateValue: Sendable {
+public enum TemplateValue: Sendable {
     /// Untrusted or plain text: escaped for HTML text and attributes.
     case text(String)
     /// Trusted markup made by Laurel (libcmark's safe output): written unescaped by `{{{ }}}`.
