@@ -96,7 +96,7 @@ public enum SiteBuilder {
         for (tag, pages) in site.tagged.sorted(by: { $0.key < $1.key }) {
             jobs_.append(PageJob(Address.tag(tag), "tag") { site.tagPage(tag, pages: pages, at: Address.tag(tag)) })
         }
-        jobs_.append(PageJob(Address.notFound, "404") { site.root(at: "", title: site.label("notfound.title")) })
+        jobs_.append(PageJob(Address.notFound, "404") { site.root(at: "", title: site.label("notfound.title"), absolute: true) })
         let fixedJobs = jobs_
         let addresses = fixedJobs.count
 

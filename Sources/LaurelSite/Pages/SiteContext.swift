@@ -150,9 +150,11 @@ struct SiteContext: Sendable {
         }
     }
 
-    /// The values every page has: site, title and links relative to `at`.
-    func root(at: String, title: String) -> View {
-        func link(_ to: String) -> TemplateValue { .text(Address.link(from: at, to: to)) }
+    /// The values every page has: site, title and links relative to `at` (absolute, from
+    /// portal.yaml's base-url, for the 404 page, which a server shows at any address).
+    func root(at: String, title: String, absolute: Bool = false) -> View {
+        let base = absolute ? sources.settings.baseURL : nil
+        func link(_ to: String) -> TemplateValue { .text(base.map { $0 + Address.file(to) } ?? Address.link(from: at, to: to)) }
         let links = View([
             (.home, link(Address.home)), (.people, link(Address.people)), (.leaderboard, link(Address.leaderboard)),
             (.leaderboards, link(Address.leaderboards)), (.rewards, link(Address.rewards)), (.rules, link(Address.rules)),
