@@ -36,10 +36,10 @@ public enum Markdown {
                 let type = cmark_node_get_type(node)
                 guard type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE else { return }
                 let destination = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
-                let blockLine = Int(enclosingBlockLine(node))
-                found.append(LinkReference(destination: destination,
-                                           line: lineMentioning(destination, from: blockLine, in: lines),
-                                           isImage: type == CMARK_NODE_IMAGE))
+                // libcmark 0.30 gives links their own line; older ones only give blocks theirs.
+                let own = Int(cmark_node_get_start_line(node))
+                let line = own > 0 ? own : lineMentioning(destination, within: enclosingBlockLines(node), in: lines)
+                found.append(LinkReference(destination: destination, line: line, isImage: type == CMARK_NODE_IMAGE))
             }
             return found
         } ?? []
@@ -96,24 +96,27 @@ public enum Markdown {
         for node in nodes { visit(node) }
     }
 
-    private static func enclosingBlockLine(_ node: OpaquePointer) -> Int32 {
+    /// The first and last line of the innermost node around `node` that has lines.
+    private static func enclosingBlockLines(_ node: OpaquePointer) -> ClosedRange<Int> {
         var current: OpaquePointer? = node
         while let n = current {
-            let line = cmark_node_get_start_line(n)
-            if line > 0 { return line }
+            let line = Int(cmark_node_get_start_line(n))
+            if line > 0 { return line...max(line, Int(cmark_node_get_end_line(n))) }
             current = cmark_node_parent(n)
         }
-        return 1
+        return 1...1
     }
 
-    /// libcmark gives lines for blocks only; find the line of the block that names the link.
-    private static func lineMentioning(_ destination: String, from blockLine: Int, in lines: [Substring]) -> Int {
-        guard !destination.isEmpty else { return blockLine }
-        var i = max(blockLine, 1)
-        while i <= lines.count {
+    /// For a libcmark without inline lines: the line of the block that names the link. Only the
+    /// block's own lines are searched (searching on to the end of the document for every link
+    /// took quadratic time on a page of many links: docs/fuzzing.md).
+    private static func lineMentioning(_ destination: String, within block: ClosedRange<Int>, in lines: [Substring]) -> Int {
+        guard !destination.isEmpty else { return block.lowerBound }
+        var i = max(block.lowerBound, 1)
+        while i <= min(block.upperBound, lines.count) {
             if lines[i - 1].contains(destination) { return i }
             i += 1
         }
-        return blockLine
+        return block.lowerBound
     }
 }

@@ -104,7 +104,7 @@ public struct PointsBook: Sendable {
     public var period: Period
     public var accounts: [PersonAccount]
     /// Parallel to `PortalSources.ledger.entries`.
-    public var outcomes: [EntryOutcome]
+    public var outcomes: EntryOutcomes
     /// Target bonuses paid, by index into `PortalSources.targets`.
     public var bonuses: [TargetBonus?]
     /// Portions paid by each spending entry, keyed by entry index.

@@ -24,7 +24,7 @@ public enum PointsEngine {
         -> (book: PointsBook, diagnostics: [Diagnostic], stockExceeded: Bool) {
         let sources = inputs.sources
         let asOf = inputs.asOf
-        let outcomes = OutcomeStore(count: sources.ledger.entries.count)
+        let outcomes = EntryOutcomes(count: sources.ledger.entries.count)
         let runs = Parallel.map(partitions, jobs: partitions) { k in
             var run = EngineRun(inputs: inputs, outcomes: outcomes, partition: k, of: partitions, stockInline: stockInline)
             run.applyLedger()
@@ -41,7 +41,7 @@ public enum PointsEngine {
             for (t, bonus) in run.bonuses { bonuses[t] = bonus }
             diagnostics += run.diagnostics
         }
-        let outcomeList = outcomes.finish()
+        let outcomeList = outcomes
         var stock = StockCheck(inputs: inputs, outcomes: outcomeList)
         if stockInline {
             stock.used = runs[0].stockUsed
@@ -75,9 +75,11 @@ public enum PointsEngine {
     }
 }
 
-/// Outcomes of every ledger entry, written from the engine's threads. Each entry belongs to
-/// exactly one person and so to one thread, which alone reads and writes its slot.
-final class OutcomeStore: @unchecked Sendable {
+/// Outcomes of every ledger entry, one per entry of `Ledger.entries`. Written from the
+/// engine's threads (each entry belongs to exactly one person and so to one thread, which
+/// alone reads and writes its slot), read-only once the engine returns. A class over one
+/// buffer so a million outcomes are never copied.
+public final class EntryOutcomes: @unchecked Sendable {
     private let slots: UnsafeMutableBufferPointer<EntryOutcome>
 
     init(count: Int) {
@@ -87,13 +89,12 @@ final class OutcomeStore: @unchecked Sendable {
 
     deinit { slots.deallocate() }
 
-    @inline(__always) subscript(i: Int) -> EntryOutcome {
-        get { slots[i] }
-        set { slots[i] = newValue }
-    }
+    public var count: Int { slots.count }
 
-    /// Copies the outcomes out once every thread is done.
-    func finish() -> [EntryOutcome] { Array(slots) }
+    public internal(set) subscript(i: Int) -> EntryOutcome {
+        @inline(__always) get { slots[i] }
+        @inline(__always) set { slots[i] = newValue }
+    }
 }
 
 /// Everything the engine's threads share, computed once and read-only.
@@ -163,13 +164,13 @@ struct EngineInputs: Sendable {
 /// over the redemptions that took effect and their reversals, in ledger order.
 struct StockCheck {
     let inputs: EngineInputs
-    let outcomes: [EntryOutcome]
+    let outcomes: EntryOutcomes
     var used: [Int64]
     var diagnostics: [Diagnostic] = []
     /// Some redemption went beyond stock (even if its error is not reported again).
     var exceeded = false
 
-    init(inputs: EngineInputs, outcomes: [EntryOutcome]) {
+    init(inputs: EngineInputs, outcomes: EntryOutcomes) {
         self.inputs = inputs
         self.outcomes = outcomes
         used = Array(repeating: 0, count: inputs.sources.rewards.count)
@@ -215,7 +216,7 @@ struct EngineRun: Sendable {
     let entries: [LedgerEntry]
     let asOf: Day
     let rules: RuleTable
-    let outcomes: OutcomeStore
+    let outcomes: EntryOutcomes
     let partition: Int
     let partitions: Int
     var diagnostics: [Diagnostic] = []
@@ -239,7 +240,7 @@ struct EngineRun: Sendable {
     let stockInline: Bool
     var stockUsed: [Int64]
 
-    init(inputs: EngineInputs, outcomes: OutcomeStore, partition: Int, of partitions: Int, stockInline: Bool = false) {
+    init(inputs: EngineInputs, outcomes: EntryOutcomes, partition: Int, of partitions: Int, stockInline: Bool = false) {
         self.inputs = inputs
         sources = inputs.sources
         entries = inputs.entries

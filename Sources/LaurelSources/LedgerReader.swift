@@ -49,15 +49,17 @@ public struct LedgerReader: Sendable {
     public static let maxFileSize = 1 << 30
     static let chunkSize = 1 << 22
 
-    /// Parses every ledger file of `tree` and puts the entries in ledger order.
-    public func read(_ tree: SourceTree) -> (Ledger, [Diagnostic]) {
+    /// Parses every ledger file of `tree` and puts the entries in ledger order. The ledger
+    /// files move out of `tree` into the ledger's storage (a department's ledger is hundreds
+    /// of megabytes; it is held once).
+    public func read(_ tree: inout SourceTree) -> (Ledger, [Diagnostic]) {
         let paths = tree.paths(under: "ledger", suffix: ".ledger")
         var files: [LedgerFile] = []
         var diagnostics: [Diagnostic] = []
         var storage: [UInt8] = []
         storage.reserveCapacity(paths.reduce(0) { $0 + (tree.files[$1]?.count ?? 0) })
         for path in paths {
-            let bytes = tree.files[path] ?? []
+            let bytes = tree.files.removeValue(forKey: path) ?? []
             if storage.count + bytes.count > LedgerReader.maxFileSize {
                 diagnostics.append(Diagnostic(path: tree.display(path), line: 1, column: 1,
                                               message: "the ledger files add up to more than 1 GiB; archive old years into a separate portal"))

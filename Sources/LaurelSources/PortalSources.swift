@@ -32,7 +32,7 @@ public struct PortalSources: Sendable {
 
     /// Reads and checks every source of `tree`. Returns the sources (complete only when there
     /// are no errors) and every problem found, sorted.
-    public static func load(_ tree: SourceTree, jobs: Int = 2) -> (PortalSources, [Diagnostic]) {
+    public static func load(_ tree: consuming SourceTree, jobs: Int = 2) -> (PortalSources, [Diagnostic]) {
         var loader = SourcesLoader(tree: tree)
         let sources = loader.load(jobs: jobs)
         return (sources, loader.diagnostics.sorted())
@@ -40,7 +40,7 @@ public struct PortalSources: Sendable {
 }
 
 struct SourcesLoader {
-    let tree: SourceTree
+    var tree: SourceTree
     var diagnostics: [Diagnostic] = []
 
     init(tree: SourceTree) { self.tree = tree }
@@ -76,7 +76,7 @@ struct SourcesLoader {
         let references = LedgerReader.References(
             people: sources.people, peopleIndex: sources.peopleIndex, rules: sources.rules, ruleIndex: sources.ruleIndex,
             rewards: sources.rewards, rewardIndex: sources.rewardIndex)
-        let (ledger, ledgerDiagnostics) = LedgerReader(references: references, jobs: jobs).read(tree)
+        let (ledger, ledgerDiagnostics) = LedgerReader(references: references, jobs: jobs).read(&tree)
         sources.ledger = ledger
         diagnostics += ledgerDiagnostics
         readPages(&sources)

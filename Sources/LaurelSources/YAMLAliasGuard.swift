@@ -4,7 +4,7 @@ import CYaml  // libyaml, which Yams is built on
 /// and aliases (`&a [x, x]`, `&b [*a, *a]`, …) stand for an exponential number of values. Yams
 /// composes them cheaply, but hashes every mapping key in full to find repeated keys, so one
 /// such key hangs the reader, and readers walking aliased lists can be made to report millions
-/// of errors. Found by fuzzing (docs/fuzzing.md).
+/// of errors (docs/fuzzing.md).
 ///
 /// Aliases stay allowed; only the values they repeat are counted, with libyaml's event parser
 /// (linear in the text), before Yams composes the document.

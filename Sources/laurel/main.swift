@@ -94,7 +94,7 @@ struct Check: ParsableCommand {
     func run() throws {
         var times = StageTimes()
         let tree = try times.measure("read") { try options.readTree() }
-        let run = PortalRun.check(tree, asOf: options.asOfChoice, jobs: options.jobs, times: times)
+        let run = PortalRun.check(consume tree, asOf: options.asOfChoice, jobs: options.jobs, times: times)
         options.report(run)
         if run.hasErrors { throw ExitCode(ExitStatus.contentErrors.rawValue) }
         if !options.quiet, let book = run.book {
@@ -179,7 +179,8 @@ struct Build: ParsableCommand {
             return
         }
         progress.step("checking and computing")
-        let run = PortalRun.check(tree, asOf: .day(asOf), jobs: options.jobs, times: times)
+        let assets = tree.assets
+        let run = PortalRun.check(consume tree, asOf: .day(asOf), jobs: options.jobs, times: times)
         times = run.times
         var err = StandardError()
         progress.step("loading theme \(theme)")
@@ -211,7 +212,7 @@ struct Build: ParsableCommand {
         do {
             progress.step("rendering \(run.sources.people.count) people")
             stats = try times.measure("render") {
-                try SiteBuilder.build(run, theme: theme, contentAssets: tree.assets, jobs: options.jobs, sink: publisher)
+                try SiteBuilder.build(run, theme: theme, contentAssets: assets, jobs: options.jobs, sink: publisher)
             }
             progress.step("publishing")
             try times.measure("publish") { try publisher.commit() }

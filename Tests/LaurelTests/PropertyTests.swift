@@ -214,6 +214,8 @@ struct PropScenario: Sendable, CustomStringConvertible {
     var entries: [PropEntry]
     var asOf: Day
     var layoutSeed: UInt64
+    /// The model's own figures at the as-of date.
+    var expected: PropExpected
 
     var ledgerText: String { entries.map { $0.text + "\n" }.joined() }
 
@@ -259,6 +261,14 @@ struct PropScenario: Sendable, CustomStringConvertible {
     }
 }
 
+/// Per person id: scores by quarter and lifetime points without target bonuses (which the model
+/// leaves to the engine), and the balance the model can vouch for (a lower bound).
+struct PropExpected: Sendable {
+    var scores: [String: [String: Int64]] = [:]
+    var lifetime: [String: Int64] = [:]
+    var trustedBalance: [String: Int64] = [:]
+}
+
 /// SplitMix64, for the layout choices derived from the generated seed.
 struct PropRNG: RandomNumberGenerator {
     var state: UInt64
@@ -276,6 +286,7 @@ struct PropRNG: RandomNumberGenerator {
 struct PropLedgerModel {
     struct Lot {
         var person: Int
+        var date: Day
         var lastValid: Int32
         var points: Int64
         var cancelled = false
@@ -291,6 +302,8 @@ struct PropLedgerModel {
     var lots: [Lot] = []
     var lotOfEntry: [Int: Int] = [:]
     var spendingOfEntry: [Int: Spending] = [:]
+    /// Deductions not reversed, for the scores of 8.4.
+    var deductions: [Int: (person: Int, date: Day, points: Int64)] = [:]
     /// Entries with an id that are not a reverse and not reversed yet.
     var reversible: [Int] = []
     var idOfEntry: [Int: String] = [:]
@@ -305,19 +318,40 @@ struct PropLedgerModel {
     typealias Op = (gap: Int, kind: Int, a: Int, b: Int)
 
     static func scenario(ops: [Op], asOfPick: Int, layoutSeed: UInt64) -> PropScenario {
-        var model = PropLedgerModel()
-        var date = PropPortal.first
-        for op in ops {
-            let next = date.adding(days: op.gap)
-            if next > PropPortal.last { break }
-            date = next
-            model.apply(op, on: date)
-        }
         // Mostly an as-of date inside the ledger (a valid ledger builds at any earlier as-of,
         // FORMAT.md 7.3), sometimes one after all of it.
         let span = Int(PropPortal.last.serial - PropPortal.first.serial)
         let asOf = asOfPick < 800 ? PropPortal.first.adding(days: asOfPick * span / 800) : PropPortal.day(2027, 2, 15)
-        return PropScenario(entries: model.entries, asOf: asOf, layoutSeed: layoutSeed)
+        var model = PropLedgerModel()
+        var atAsOf: PropLedgerModel?
+        var date = PropPortal.first
+        for op in ops {
+            let next = date.adding(days: op.gap)
+            if next > PropPortal.last { break }
+            if next > asOf && atAsOf == nil { atAsOf = model }
+            date = next
+            model.apply(op, on: date)
+        }
+        return PropScenario(entries: model.entries, asOf: asOf, layoutSeed: layoutSeed,
+                            expected: (atAsOf ?? model).expected(asOf: asOf))
+    }
+
+    /// What the model knows for sure at the end of `asOf` (the engine adds target bonuses).
+    func expected(asOf: Day) -> PropExpected {
+        var result = PropExpected()
+        for (p, id) in PropPortal.people.enumerated() {
+            var scores: [String: Int64] = [:]
+            for lot in lots where lot.person == p && !lot.cancelled {
+                scores[Period(kind: .quarter, containing: lot.date).description, default: 0] += lot.points
+            }
+            for d in deductions.values where d.person == p {
+                scores[Period(kind: .quarter, containing: d.date).description, default: 0] -= d.points
+            }
+            result.scores[id] = scores
+            result.lifetime[id] = lifetime[p]
+            result.trustedBalance[id] = trusted(p, on: asOf)
+        }
+        return result
     }
 
     func onRoster(_ p: Int, _ date: Day) -> Bool {
@@ -382,7 +416,7 @@ struct PropLedgerModel {
             let index = entries.count
             add(date, .earn, [person, rule.id], keys, memo, style, id: id)
             let expiry = version.expiry ?? PropPortal.portalExpiry
-            lots.append(Lot(person: p, lastValid: expiry.lastValidDay(forLotOn: date)?.serial ?? Int32.max, points: given))
+            lots.append(Lot(person: p, date: date, lastValid: expiry.lastValidDay(forLotOn: date)?.serial ?? Int32.max, points: given))
             lotOfEntry[index] = lots.count - 1
             lifetime[p] += given
         case 35..<45:
@@ -395,7 +429,8 @@ struct PropLedgerModel {
             if let id { keys.append("id:" + id) }
             let index = entries.count
             add(date, .award, [person, "\(points)"], keys, memoText(style + 1), style, id: id)
-            lots.append(Lot(person: p, lastValid: PropPortal.portalExpiry.lastValidDay(forLotOn: date)?.serial ?? Int32.max, points: points))
+            lots.append(Lot(person: p, date: date, lastValid: PropPortal.portalExpiry.lastValidDay(forLotOn: date)?.serial ?? Int32.max,
+                            points: points))
             lotOfEntry[index] = lots.count - 1
             lifetime[p] += points
         case 45..<60:
@@ -430,6 +465,7 @@ struct PropLedgerModel {
             let index = entries.count
             add(date, .deduct, [person, "\(points)"], keys, memoText(style + 2), style, id: id)
             spendingOfEntry[index] = Spending(person: p, points: points, reward: nil, qty: 1)
+            deductions[index] = (p, date, points)
             netSpent[p] += points
             lifetime[p] -= points
         case 70..<90:
@@ -445,7 +481,10 @@ struct PropLedgerModel {
                 lifetime[q] -= lots[lot].points
             } else if let s = spendingOfEntry[t] {
                 netSpent[s.person] -= s.points
-                if let r = s.reward { stockUsed[r] -= s.qty } else { lifetime[s.person] += s.points }
+                if let r = s.reward { stockUsed[r] -= s.qty } else {
+                    lifetime[s.person] += s.points
+                    deductions[t] = nil
+                }
             } else {
                 return
             }
@@ -522,14 +561,17 @@ struct PropBuild {
     let files: [String: [UInt8]]
     let people: ExportedPeople
 
-    init(_ fixture: Fixture, asOf: Day, jobs: Int = 2) throws {
+    /// `render`: also render the whole site into `files` (only the determinism property needs it).
+    init(_ fixture: Fixture, asOf: Day, jobs: Int = 2, render: Bool = false) throws {
         run = fixture.run(asOf: asOf.description, jobs: jobs)
         guard !run.hasErrors, let book = run.book else {
             throw FixtureError.diagnostics(run.diagnostics.map(\.description))
         }
         json = PeopleExport.json(run.sources, book)
         var files: [String: [UInt8]] = [:]
-        for f in SiteRenderer.render(run) { files[f.path] = f.bytes }
+        if render {
+            for f in SiteRenderer.render(run) { files[f.path] = f.bytes }
+        }
         self.files = files
         people = try JSONDecoder().decode(ExportedPeople.self, from: Data(json.utf8))
     }
@@ -539,7 +581,8 @@ struct PropBuild {
 
 @Suite("Properties of valid ledgers (FORMAT.md 7 and 8)")
 struct PropertyTests {
-    static let runs = 500
+    /// Runs per property; LAUREL_PROPERTY_RUNS=5000 for a longer search.
+    static let runs = ProcessInfo.processInfo.environment["LAUREL_PROPERTY_RUNS"].flatMap { Int($0) } ?? 300
 
     @Test("the generator's fixture and a hand-written ledger are clean")
     func fixtureIsClean() throws {
@@ -638,18 +681,42 @@ struct PropertyTests {
 
     @Test("(e) building twice gives the same bytes, and jobs: 1 and jobs: 4 give the same bytes")
     func deterministic() async {
-        await propertyCheck(count: Self.runs / 2, input: PropGen.scenario) { s in
+        await propertyCheck(count: Self.runs / 3, input: PropGen.scenario) { s in
             do {
                 let fixture = s.splitFixture
-                let first = try PropBuild(fixture, asOf: s.asOf, jobs: 1)
-                let second = try PropBuild(fixture, asOf: s.asOf, jobs: 1)
-                let parallel = try PropBuild(fixture, asOf: s.asOf, jobs: 4)
+                let first = try PropBuild(fixture, asOf: s.asOf, jobs: 1, render: true)
+                let second = try PropBuild(fixture, asOf: s.asOf, jobs: 1, render: true)
+                let parallel = try PropBuild(fixture, asOf: s.asOf, jobs: 4, render: true)
                 #expect(first.files == second.files)
                 #expect(first.files == parallel.files)
                 #expect(first.json == parallel.json)
                 #expect(first.files["data/people.json"] == Array(first.json.utf8))
                 let a = first.run.diagnostics, b = parallel.run.diagnostics
                 #expect(a == b)
+            } catch {
+                Issue.record("\(error)")
+            }
+        }
+    }
+
+    @Test("(g) scores and lifetime points are the model's plus target bonuses, and the balance is at least the model's")
+    func modelAgrees() async {
+        await propertyCheck(count: Self.runs, input: PropGen.scenario) { s in
+            do {
+                let build = try PropBuild(s.fixture, asOf: s.asOf)
+                let sources = build.run.sources
+                let book = build.run.book!
+                for person in build.people.people {
+                    var scores = s.expected.scores[person.id] ?? [:]
+                    var lifetime = s.expected.lifetime[person.id] ?? 0
+                    for case let bonus? in book.bonuses where sources.people[Int(bonus.person)].id == person.id {
+                        scores[Period(kind: .quarter, containing: bonus.period.lastDay).description, default: 0] += bonus.points
+                        lifetime += bonus.points
+                    }
+                    #expect(person.scores == scores.filter { $0.value != 0 }.mapValues { Int($0) }, "\(person.id)")
+                    #expect(Int64(person.lifetime) == lifetime, "\(person.id)")
+                    #expect(Int64(person.balance) >= s.expected.trustedBalance[person.id] ?? 0, "\(person.id)")
+                }
             } catch {
                 Issue.record("\(error)")
             }

@@ -37,6 +37,14 @@ extension SiteContext {
         var root = root(at: at, title: title)
         root.set(.kindlabel, .text(title))
         root.set(.pages, .list(pages(of: kind, outcome: outcome).map { item($0, from: at) }))
+        if kind == .case {
+            // Filters between all case studies, successes and failures.
+            let filters: [(String, String, Bool)] = [(label("kind.case"), Address.kind(.case), outcome == nil),
+                                                     (label("outcome.success"), Address.outcome(.success), outcome == .success),
+                                                     (label("outcome.failure"), Address.outcome(.failure), outcome == .failure)]
+            root.set(.tabs, .bool(true))
+            root.set(.views, .list(filters.map { View([(.name, .text($0.0)), (.url, .text(Address.link(from: at, to: $0.1))), (.current, .bool($0.2))]) }))
+        }
         if kind == .case && outcome == nil {
             root.set(.success, .list(pages(of: .case, outcome: .success).map { item($0, from: at) }))
             root.set(.failure, .list(pages(of: .case, outcome: .failure).map { item($0, from: at) }))

@@ -4,14 +4,17 @@ import LaurelSources
 /// XML files made without templates: the sitemap and Atom feeds (a person's latest entries,
 /// the news). Absolute addresses use portal.yaml's `base-url` when it is set.
 extension SiteContext {
-    func absolute(_ address: String) -> String {
-        (sources.settings.baseURL ?? "") + Address.file(address)
+    /// An address as a feed or the sitemap names it: absolute from base-url when it is set,
+    /// else relative to the file that names it (feed readers resolve against the feed).
+    func absolute(_ address: String, from file: String = "") -> String {
+        if let base = sources.settings.baseURL { return base + Address.file(address) }
+        return Address.link(from: file, to: address)
     }
 
     func sitemap(_ addresses: [String]) -> String {
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
         for address in addresses.sorted() {
-            xml += "  <url><loc>\(XML.escape(absolute(address)))</loc></url>\n"
+            xml += "  <url><loc>\(XML.escape(absolute(address, from: Address.sitemap)))</loc></url>\n"
         }
         return xml + "</urlset>\n"
     }
@@ -26,7 +29,7 @@ extension SiteContext {
         func day(_ d: Day) { xml.append(contentsOf: d.description.utf8); put("T00:00:00Z") }
         put("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <id>")
         text(id); put("</id>\n  <title>"); text(title); put("</title>\n  <updated>"); day(updated)
-        put("</updated>\n  <link rel=\"self\" href=\""); text(absolute(selfAddress)); put("\"/>\n")
+        put("</updated>\n  <link rel=\"self\" href=\""); text(absolute(selfAddress, from: selfAddress)); put("\"/>\n")
         for e in entries {
             put("  <entry>\n    <id>"); text(e.id); put("</id>\n    <title>"); text(e.title)
             put("</title>\n    <updated>"); day(e.day); put("</updated>\n    <link href=\""); text(e.link)
@@ -41,7 +44,7 @@ extension SiteContext {
         let person = sources.people[p]
         let account = book.accounts[p]
         let entries = sources.ledger.entries
-        let page = absolute(Address.person(person.id))
+        let page = absolute(Address.person(person.id), from: Address.personFeed(person.id))
         var items: [(id: String, title: String, day: Day, summary: String, link: String)] = []
         for i in account.entries.reversed().prefix(20) {
             let e = entries[Int(i)]
@@ -66,7 +69,7 @@ extension SiteContext {
         let news = pages(of: .news).prefix(20)
         let items = news.map { i -> (id: String, title: String, day: Day, summary: String, link: String) in
             let page = sources.pages[i]
-            return ("urn:laurel:page:\(page.path)", page.title, page.date ?? book.asOf, summaries[i], absolute(Address.page(page.path)))
+            return ("urn:laurel:page:\(page.path)", page.title, page.date ?? book.asOf, summaries[i], absolute(Address.page(page.path), from: Address.newsFeed))
         }
         return feed(id: "urn:laurel:news", title: sources.settings.title + " · " + label("kind.news"), selfAddress: Address.newsFeed,
                     updated: items.first?.day ?? book.asOf, entries: Array(items))

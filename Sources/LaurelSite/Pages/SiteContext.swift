@@ -253,27 +253,20 @@ struct SiteContext: Sendable {
     }
 }
 
-/// A plain-text summary of a Markdown body: its first paragraph, without markup, shortened.
+/// A plain-text summary of a Markdown body: its first paragraph with the Markdown syntax
+/// (headings, quotes, emphasis, code, links) taken out and ordinary characters kept.
 enum PageSummary {
     static func first(_ body: String, limit: Int = 120) -> String {
         var text = ""
         for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.trimmingCharacters()
+            var trimmed = line.trimmingCharacters()
             if trimmed.isEmpty { if !text.isEmpty { break } else { continue } }
-            if trimmed.hasPrefix("#") || trimmed.hasPrefix("---") { continue }
+            if trimmed.hasPrefix("---") || trimmed.hasPrefix("|") { continue }
+            while trimmed.hasPrefix("#") || trimmed.hasPrefix(">") { trimmed = String(trimmed.dropFirst()).trimmingWhitespace() }
             text += (text.isEmpty ? "" : " ") + trimmed
         }
-        var plain = ""
-        var skippingURL = false
-        for c in text {
-            if skippingURL { if c == ")" { skippingURL = false }; continue }
-            if c == "]" { continue }
-            if c == "(" && plain.last == nil { continue }
-            if "*_`[>#".contains(c) { continue }
-            plain.append(c)
-        }
-        // Drop link destinations "(rule:x)" left after "]".
-        plain = plain.replacingOccurrences(of: #"\((rule|person|team|reward|page|https?):[^)]*\)"#, with: "", options: .regularExpression)
+        var plain = text.replacingOccurrences(of: #"!?\[([^\]]*)\]\([^)]*\)"#, with: "$1", options: .regularExpression)
+        for mark in ["**", "__", "`"] { plain = plain.replacingOccurrences(of: mark, with: "") }
         return plain.count > limit ? String(plain.prefix(limit)) + "…" : plain
     }
 }

@@ -201,6 +201,9 @@ public struct Template: Sendable {
 
         func keyPath(_ tag: String, _ path: String, _ bytes: [UInt8], _ offset: Int) throws(Problem) -> [ViewKey] {
             var keys: [ViewKey] = []
+            if tag.split(separator: ".", omittingEmptySubsequences: false).count > 3 {
+                throw problem(path, bytes, offset, "names nest at most three deep: {{\(tag)}}")
+            }
             for part in tag.split(separator: ".", omittingEmptySubsequences: false) {
                 guard let key = ViewKey(rawValue: String(part)) else {
                     let near = ViewKey.allCases.map(\.rawValue).filter { $0.hasPrefix(String(part.prefix(3))) }.prefix(6)

@@ -22,5 +22,5 @@ public enum ViewKey: String, CaseIterable, Sendable {
     // Pages
     case pages, page, body, outcome, success, failure, tag, summary, kindlabel, draft
     // Home
-    case expiringsoon, expiringtotal, latest
+    case expiringsoon, expiringtotal, latest, tabs
 }
