@@ -107,6 +107,12 @@ struct EngineInputs: Sendable {
     let isMetric: [Bool]
     /// Targets by (last day, rule id, person id): the order bonuses are paid in (4.4).
     let targetSchedule: [Int]
+    /// The valid entries of each person (a reversal counts for the reversed entry's person),
+    /// in ledger order: person p's are `byPerson[personStart[p]..<personStart[p + 1]]`.
+    let byPerson: [Int32]
+    let personStart: [Int]
+    /// Each person's targets in the schedule's order.
+    let targetsByPerson: [[Int32]]
     /// (metric rule, person) -> targets that sum that rule for that person.
     let targetsByMetric: [Int64: [Int]]
     /// Per person, the date of their first entry with an error: later balance errors of that
@@ -139,12 +145,37 @@ struct EngineInputs: Sendable {
         }
         targetsByMetric = byMetric
         let people = sources.people.count
+        // Group valid entries by person with a counting sort (stable: ledger order is kept).
+        var owners = [Int32](repeating: -1, count: entries.count)
+        var starts = [Int](repeating: 0, count: people + 1)
+        for (i, e) in entries.enumerated() where e.isValid {
+            let o = e.verb == .reverse ? (e.subject >= 0 ? Int(entries[Int(e.subject)].person) : -1) : Int(e.person)
+            guard o >= 0 && o < people else { continue }
+            owners[i] = Int32(o)
+            starts[o + 1] += 1
+        }
+        for p in 0..<people { starts[p + 1] += starts[p] }
+        var fill = starts
+        var grouped = [Int32](repeating: 0, count: starts[people])
+        for i in entries.indices where owners[i] >= 0 {
+            let o = Int(owners[i])
+            grouped[fill[o]] = Int32(i)
+            fill[o] += 1
+        }
+        byPerson = grouped
+        personStart = starts
+        var mine = [[Int32]](repeating: [], count: people)
+        for t in targetSchedule { mine[Int(targets[t].person)].append(Int32(t)) }
+        targetsByPerson = mine
         var firstInvalid = [Int32](repeating: Int32.max, count: people)
         for e in entries where !e.isValid && e.person >= 0 && Int(e.person) < people {
             firstInvalid[Int(e.person)] = min(firstInvalid[Int(e.person)], e.date.serial)
         }
         self.firstInvalid = firstInvalid
     }
+
+    func entries(of p: Int) -> ArraySlice<Int32> { byPerson[personStart[p]..<personStart[p + 1]] }
+    func targets(of p: Int) -> [Int32] { targetsByPerson[p] }
 
     /// The person an entry concerns: its own, or for a reversal the reversed entry's.
     @inline(__always)
@@ -231,7 +262,8 @@ struct EngineRun: Sendable {
     /// Cap windows: points given per (person, rule) per month, for rules with any cap.
     var capMonths: [Int64: [MonthPoints]] = [:]
     /// Target bookkeeping (4.4), per target index.
-    var nextTarget = 0
+    /// Per person, how many of their targets are settled.
+    var nextTarget: [Int]
     var metric: [Int64]
     var settled: [Bool]
     /// Bonuses paid, by target index.
@@ -255,6 +287,7 @@ struct EngineRun: Sendable {
         lifetime = Array(repeating: 0, count: people)
         metric = Array(repeating: 0, count: sources.targets.count)
         settled = Array(repeating: false, count: sources.targets.count)
+        nextTarget = Array(repeating: 0, count: people)
         self.stockInline = stockInline
         stockUsed = Array(repeating: 0, count: stockInline ? sources.rewards.count : 0)
     }
@@ -263,24 +296,54 @@ struct EngineRun: Sendable {
 
     // MARK: the ledger pass
 
+    /// Applies the ledger person by person (each person's entries in ledger order), so one
+    /// person's lots stay in cache while their entries are applied.
     mutating func applyLedger() {
+        let people = sources.people.count
+        if stockInline {
+            applyLedgerInLedgerOrder()
+            return
+        }
+        var p = partition
+        while p < people {
+            applyLedger(of: p)
+            p += partitions
+        }
+    }
+
+    /// The whole ledger in ledger order on one thread: when some redemption went beyond stock,
+    /// stock must be checked as each redemption is applied, across people.
+    mutating func applyLedgerInLedgerOrder() {
+        let people = sources.people.count
         var i = 0
         while i < entries.count {
             let date = entries[i].date
             if date > asOf { break }
-            settleTargets(before: date)
+            for p in 0..<people { settleTargets(of: p, before: date) }
             var end = i
             while end < entries.count && entries[end].date == date { end += 1 }
-            // Balance assertions hold at the start of the day, before any entry of it.
-            for j in i..<end where entries[j].verb == .balance && entries[j].isValid && isMine(Int(entries[j].person)) {
-                assertBalance(j)
-            }
-            for j in i..<end where entries[j].isValid && entries[j].verb != .balance && isMine(inputs.owner(of: entries[j])) {
-                apply(j)
-            }
+            for j in i..<end where entries[j].verb == .balance && entries[j].isValid { assertBalance(j) }
+            for j in i..<end where entries[j].isValid && entries[j].verb != .balance && inputs.owner(of: entries[j]) >= 0 { apply(j) }
             i = end
         }
-        settleTargets(before: asOf)
+        for p in 0..<people { settleTargets(of: p, before: asOf) }
+    }
+
+    mutating func applyLedger(of p: Int) {
+        let list = inputs.entries(of: p)
+        var k = list.startIndex
+        while k < list.endIndex {
+            let date = entries[Int(list[k])].date
+            if date > asOf { break }
+            settleTargets(of: p, before: date)
+            var end = k
+            while end < list.endIndex && entries[Int(list[end])].date == date { end += 1 }
+            // Balance assertions hold at the start of the day, before any entry of it.
+            for j in k..<end where entries[Int(list[j])].verb == .balance { assertBalance(Int(list[j])) }
+            for j in k..<end where entries[Int(list[j])].verb != .balance { apply(Int(list[j])) }
+            k = end
+        }
+        settleTargets(of: p, before: asOf)
     }
 
     mutating func apply(_ i: Int) {
@@ -515,17 +578,16 @@ struct EngineRun: Sendable {
 
     // MARK: targets
 
-    /// Pays the bonuses of every target period whose last day is before `day` (4.4).
-    mutating func settleTargets(before day: Day) {
-        let schedule = inputs.targetSchedule
-        while nextTarget < schedule.count {
-            let t = schedule[nextTarget]
+    /// Pays the person's bonuses of every target period whose last day is before `day` (4.4),
+    /// in order of last day, then rule id.
+    mutating func settleTargets(of p: Int, before day: Day) {
+        let schedule = inputs.targets(of: p)
+        while nextTarget[p] < schedule.count {
+            let t = Int(schedule[nextTarget[p]])
             let target = sources.targets[t]
             let last = target.period.lastDay
             guard last < day, last < asOf else { return }
-            nextTarget += 1
-            let p = Int(target.person)
-            guard isMine(p) else { continue }
+            nextTarget[p] += 1
             settled[t] = true
             if let left = sources.people[p].left, left < last { continue }
             guard metric[t] >= target.target else { continue }
