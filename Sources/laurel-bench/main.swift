@@ -68,9 +68,15 @@ struct Run: ParsableCommand {
 
         // Full builds, each into a new output (deleting tens of thousands of files just before
         // creating as many is slow on ext4 and would measure the file system, not laurel).
-        let outputs = cache + "/outputs"
-        try? fm.removeItem(atPath: outputs)
+        // A new folder per run; the previous run's outputs are removed at the end of this one,
+        // so no measured build follows the deletion of a whole portal.
+        let outputs = cache + "/outputs-\(ProcessInfo.processInfo.processIdentifier)"
         try fm.createDirectory(atPath: outputs, withIntermediateDirectories: true)
+        defer {
+            for old in (try? fm.contentsOfDirectory(atPath: cache)) ?? [] where old.hasPrefix("outputs") && cache + "/" + old != outputs {
+                try? fm.removeItem(atPath: cache + "/" + old)
+            }
+        }
         var n = 0
         let full = try samples(repeatCount) {
             n += 1
