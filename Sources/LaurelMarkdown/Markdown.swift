@@ -1,4 +1,5 @@
 import CCmark
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -45,8 +46,27 @@ public enum Markdown {
         } ?? []
     }
 
-    /// Renders a document as HTML in safe mode, rewriting link destinations first.
+    /// Renders a document as HTML in safe mode, rewriting link destinations first. Pipe tables
+    /// (GitHub's syntax, which libcmark lacks) become HTML tables whose cells are rendered the
+    /// same way, so they are as safe as the rest.
     public static func html(_ text: String, rewrite: (String) -> LinkRewrite = { _ in .keep }) -> String {
+        let (body, tables) = PipeTables.extract(text)
+        var html = render(body, rewrite: rewrite)
+        for (n, table) in tables.enumerated() {
+            html = html.replacingOccurrences(of: "<p>\(PipeTables.placeholder(n))</p>\n",
+                                             with: table.html { inline($0, rewrite: rewrite) })
+        }
+        return html
+    }
+
+    /// One line of Markdown rendered without its paragraph.
+    static func inline(_ text: String, rewrite: (String) -> LinkRewrite) -> String {
+        var html = render(text, rewrite: rewrite)
+        if html.hasPrefix("<p>") && html.hasSuffix("</p>\n") { html = String(html.dropFirst(3).dropLast(5)) }
+        return html
+    }
+
+    private static func render(_ text: String, rewrite: (String) -> LinkRewrite) -> String {
         withDocument(text) { root in
             var unlink: [OpaquePointer] = []
             walk(root) { node in
@@ -120,3 +140,114 @@ public enum Markdown {
         return block.lowerBound
     }
 }
+
+/// GitHub-style pipe tables: a header row, a delimiter row (`| --- | :-: |`), body rows.
+struct PipeTables {
+    struct Table {
+        var header: [String]
+        var rows: [[String]]
+
+        func html(_ cell: (String) -> String) -> String {
+            var label = header.joined(separator: " / ")
+            for (bad, good) in [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\"", "&quot;")] {
+                label = label.replacingOccurrences(of: bad, with: good)
+            }
+            var out = "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"\(label)\">\n<table>\n<thead>\n<tr>"
+            for h in header { out += "<th scope=\"col\">" + cell(h) + "</th>" }
+            out += "</tr>\n</thead>\n<tbody>\n"
+            for row in rows {
+                out += "<tr>"
+                for i in header.indices { out += "<td>" + cell(i < row.count ? row[i] : "") + "</td>" }
+                out += "</tr>\n"
+            }
+            return out + "</tbody>\n</table>\n</div>\n"
+        }
+    }
+
+    static func placeholder(_ n: Int) -> String { "LAURELPIPETABLE\(n)X" }
+
+    /// The text with each table replaced by a placeholder paragraph, and the tables.
+    static func extract(_ text: String) -> (String, [Table]) {
+        guard text.contains("|") else { return (text, []) }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var out: [String] = []
+        var tables: [Table] = []
+        var fence: String?
+        var i = 0
+        while i < lines.count {
+            let line = lines[i]
+            let trimmed = line.trimmingSpaces()
+            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                let mark = String(trimmed.prefix(3))
+                fence = fence == nil ? mark : (fence == mark ? nil : fence)
+            }
+            if fence == nil, i + 1 < lines.count, line.contains("|"), isDelimiter(lines[i + 1]) {
+                let header = cells(line)
+                if header.count == cells(lines[i + 1]).count {
+                    var rows: [[String]] = []
+                    var j = i + 2
+                    while j < lines.count, lines[j].contains("|"), !lines[j].trimmingSpaces().isEmpty {
+                        rows.append(cells(lines[j]))
+                        j += 1
+                    }
+                    if !(out.last?.trimmingSpaces().isEmpty ?? true) { out.append("") }
+                    out.append(placeholder(tables.count))
+                    out.append("")
+                    tables.append(Table(header: header, rows: rows))
+                    i = j
+                    continue
+                }
+            }
+            out.append(line)
+            i += 1
+        }
+        return (out.joined(separator: "\n"), tables)
+    }
+
+    static func isDelimiter(_ line: String) -> Bool {
+        let parts = cells(line)
+        return !parts.isEmpty && parts.allSatisfy { part in
+            var p = Substring(part)
+            if p.hasPrefix(":") { p = p.dropFirst() }
+            if p.hasSuffix(":") { p = p.dropLast() }
+            return !p.isEmpty && p.allSatisfy { $0 == "-" }
+        }
+    }
+
+    /// The cells of a row: split on `|` (not `\|`), outer pipes dropped, cells trimmed.
+    static func cells(_ line: String) -> [String] {
+        var row = line.trimmingSpaces()
+        if row.hasPrefix("|") { row.removeFirst() }
+        if row.hasSuffix("|") && !row.hasSuffix("\\|") { row.removeLast() }
+        var cells: [String] = []
+        var current = ""
+        var escaped = false
+        for c in row {
+            if escaped {
+                current.append(c == "|" ? "|" : "\\")
+                if c != "|" { current.append(c) }
+                escaped = false
+            } else if c == "\\" {
+                escaped = true
+            } else if c == "|" {
+                cells.append(current.trimmingSpaces())
+                current = ""
+            } else {
+                current.append(c)
+            }
+        }
+        if escaped { current.append("\\") }
+        cells.append(current.trimmingSpaces())
+        return cells
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\r" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\r" { s.removeLast() }
+        return String(s)
+    }
+}
+

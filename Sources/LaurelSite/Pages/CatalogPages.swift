@@ -65,7 +65,7 @@ extension SiteContext {
 
     func rulesPage(at: String) -> View {
         var root = root(at: at, title: label("rules.title"))
-        let categories = Array(Set(sources.rules.map(\.category))).sorted()
+        let categories = ScoreTable.categoryOrder(sources).filter { name in sources.rules.contains { $0.category == name } }
         root.set(.categories, .list(categories.map { name in
             View([(.name, .text(category(name))),
                   (.rules, .list(sources.rules.indices.filter { sources.rules[$0].category == name }.map { r in

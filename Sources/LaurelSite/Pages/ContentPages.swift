@@ -33,13 +33,13 @@ extension SiteContext {
     }
 
     func sectionPage(_ kind: ContentPage.Kind, outcome: ContentPage.Outcome?, at: String) -> View {
-        let title = outcome.map { label("outcome." + $0.rawValue) } ?? label("kind." + kind.rawValue)
+        let title = outcome.map { label("outcome." + $0.rawValue) } ?? (theme.strings["section." + kind.rawValue] ?? label("kind." + kind.rawValue))
         var root = root(at: at, title: title)
         root.set(.kindlabel, .text(title))
         root.set(.pages, .list(pages(of: kind, outcome: outcome).map { item($0, from: at) }))
         if kind == .case {
             // Filters between all case studies, successes and failures.
-            let filters: [(String, String, Bool)] = [(label("kind.case"), Address.kind(.case), outcome == nil),
+            let filters: [(String, String, Bool)] = [(theme.strings["section.case"] ?? label("kind.case"), Address.kind(.case), outcome == nil),
                                                      (label("outcome.success"), Address.outcome(.success), outcome == .success),
                                                      (label("outcome.failure"), Address.outcome(.failure), outcome == .failure)]
             root.set(.tabs, .bool(true))

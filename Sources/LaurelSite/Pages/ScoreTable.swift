@@ -13,9 +13,7 @@ struct ScoreTable: Sendable {
     private let points: [Int64]
 
     init(sources: PortalSources, book: PointsBook) {
-        var names = Set(sources.rules.map(\.category))
-        names.insert("other")
-        categories = names.sorted()
+        categories = ScoreTable.categoryOrder(sources)
         let categoryIndex = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
         let other = categoryIndex["other"] ?? 0
         let ruleCategory = sources.rules.map { categoryIndex[$0.category] ?? other }
@@ -49,6 +47,13 @@ struct ScoreTable: Sendable {
             }
         }
         points = table
+    }
+
+    /// Categories in the order rules.yaml first names them, `other` last.
+    static func categoryOrder(_ sources: PortalSources) -> [String] {
+        var names: [String] = []
+        for rule in sources.rules where !names.contains(rule.category) && rule.category != "other" { names.append(rule.category) }
+        return names + ["other"]
     }
 
     /// A person's score in a period, in one category or all.
