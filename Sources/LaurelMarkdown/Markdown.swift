@@ -8,7 +8,7 @@ import Glibc
 /// created and freed inside one call; none escapes this file.
 public enum Markdown {
     /// Safe mode (the default of libcmark 0.30+: raw HTML is dropped, `javascript:` links
-    /// are removed) and UTF-8 validation. `CMARK_OPT_UNSAFE` is never set.
+    /// are removed) and UTF-8 validation. The unsafe option is never set.
     static let options: Int32 = CMARK_OPT_DEFAULT | CMARK_OPT_SAFE | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SOURCEPOS
 
     /// A link or image of a document: its destination and the line (from 1) it is written on.

@@ -20,11 +20,6 @@ public struct PortalSources: Sendable {
     public var pages: [ContentPage] = []
     /// Paths under `assets/`, relative to it, in byte order.
     public var assets: [String] = []
-    /// Category ids in use by rules, sorted.
-    public var categories: [String] {
-        Array(Set(rules.map(\.category))).sorted()
-    }
-
     public init(settings: PortalSettings) { self.settings = settings }
 
     public static let defaultSettings = PortalSettings(
@@ -222,8 +217,9 @@ struct SourcesLoader {
             var isTarget = false
             if let n = f["kind"], let k = y.choice(n, what: "rule kind", ["target"]) { isTarget = k == "target" }
             var targetPeriod = PeriodKind.quarter
+            var metricNode: Node?
             if isTarget {
-                if let n = y.required(f, "metric", what: "target rule '\(id)'") { metrics.append((s.rules.count, n)) }
+                metricNode = y.required(f, "metric", what: "target rule '\(id)'")
                 if let n = y.required(f, "period", what: "target rule '\(id)'"), let p = y.choice(n, what: "period", ["month", "quarter", "year"]),
                    let kind = PeriodKind(rawValue: p) { targetPeriod = kind }
             } else {
@@ -251,6 +247,8 @@ struct SourcesLoader {
             s.rules.append(Rule(id: id, name: name, category: category, page: page,
                                 kind: isTarget ? .target(metric: -1, period: targetPeriod) : .activity,
                                 versions: versions, location: SourceLocation(path: y.sink.path, line: p.line, column: p.column)))
+            // Only once the rule is in: a duplicate id is left out, and its metric with it.
+            if let n = metricNode { metrics.append((s.rules.count - 1, n)) }
         }
         for (ruleIndex, n) in metrics {
             guard let metric = y.identifier(n, what: "metric") else { continue }
