@@ -130,12 +130,20 @@ struct EngineInputs: Sendable {
         }
         self.isMetric = isMetric
         let targets = sources.targets
+        // Rank rules and people by id once, so the sort compares integers.
+        func idRanks(_ ids: [String]) -> [Int] {
+            var ranks = [Int](repeating: 0, count: ids.count)
+            for (rank, i) in ids.indices.sorted(by: { ids[$0].utf8.lexicographicallyPrecedes(ids[$1].utf8) }).enumerated() {
+                ranks[i] = rank
+            }
+            return ranks
+        }
+        let ruleRank = idRanks(sources.rules.map(\.id)), personRank = idRanks(sources.people.map(\.id))
         targetSchedule = targets.indices.sorted { a, b in
             let ta = targets[a], tb = targets[b]
             if ta.period.lastDay != tb.period.lastDay { return ta.period.lastDay < tb.period.lastDay }
-            let ra = sources.rules[Int(ta.rule)].id, rb = sources.rules[Int(tb.rule)].id
-            if ra != rb { return ra.utf8.lexicographicallyPrecedes(rb.utf8) }
-            return sources.people[Int(ta.person)].id.utf8.lexicographicallyPrecedes(sources.people[Int(tb.person)].id.utf8)
+            let ra = ruleRank[Int(ta.rule)], rb = ruleRank[Int(tb.rule)]
+            return ra != rb ? ra < rb : personRank[Int(ta.person)] < personRank[Int(tb.person)]
         }
         var byMetric: [Int64: [Int]] = [:]
         for (i, t) in targets.enumerated() {
