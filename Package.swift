@@ -12,7 +12,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
@@ -29,7 +28,6 @@ let package = Package(
             name: "LaurelSite",
             dependencies: [
                 "LaurelSources", "LaurelPoints", "LaurelMarkdown",
-                .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
         .executableTarget(
