@@ -86,6 +86,36 @@ struct TemplateTests {
         #expect(try Self.render("{{#rows}}x{{/rows}}", View([(.rows, .list([View]()))])) == "")
     }
 
+    @Test("rows made on demand render like a list of objects; a row's values do not leak into the next")
+    func sectionOverRowList() throws {
+        let names = ["A", "B&C", "D"]
+        let rows = RowList(count: names.count) { i, view in
+            view.set(.name, .text(names[i]))
+            if i == 0 { view.set(.memo, .text("first")) }
+            if i == 1 { view.set(.rule, .object(View([(.name, .text("R")), (.version, .number(2))]))) }
+        }
+        let view = View([(.history, .rows(rows)), (.title, .text("T"))])
+        let template = "{{#history}}<{{name}}:{{title}}{{#memo}}:{{memo}}{{/memo}}{{#rule}}:{{name}}v{{version}}{{/rule}}>{{/history}}{{^history}}none{{/history}}"
+        #expect(try Self.render(template, view) == "<A:T:first><B&amp;C:T:Rv2><D:T>")
+        #expect(try Self.render(template, View([(.history, .rows(RowList(count: 0) { _, _ in }))])) == "none")
+        #expect(rows.views.map { $0.value(.name).map { "\($0)" } ?? "" }.count == 3)
+    }
+
+    @Test("every key fits the presence bits of a view; removing a key forgets it")
+    func viewKeysFitPresenceBits() {
+        #expect(MemoryLayout<ViewKey>.size == 1)
+        #expect(ViewKey.allCases.count <= 192)
+        for (i, key) in ViewKey.allCases.enumerated() { #expect(Int(key.ordinal) == i) }
+        var view = View([(.name, .text("a")), (.points, .number(1))])
+        #expect(view.value(.points) != nil && view.value(.rank) == nil)
+        view[.points] = nil
+        #expect(view.value(.points) == nil && view.value(.name) != nil)
+        view.set(.expiringsoon, .bool(true))
+        #expect(view.value(.expiringsoon) != nil)
+        view.removeAll()
+        #expect(view.value(.name) == nil && view.fields.isEmpty)
+    }
+
     @Test("{{.}} is the current item of a list of plain values")
     func currentItem() throws {
         let view = View([(.tags, .list([.text("a<b"), .number(1234), .day(Day("2026-03-02")!), .bool(true)]))])

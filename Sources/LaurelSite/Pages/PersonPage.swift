@@ -12,6 +12,8 @@ struct PersonPageSupport: Sendable {
     let trainingByTag: [String: [Int]]
     /// Links from a person page (all at the same depth) to rules, rewards and teams, made once.
     let ruleLinks: [View]
+    /// Per rule, its link with `version` (from 1) and `since` for each version.
+    let ruleVersionLinks: [[View]]
     let rewardLinks: [View]
     let teamLinks: [TemplateValue?]
     /// The values every person page shares (site, links).
@@ -46,6 +48,14 @@ struct PersonPageSupport: Sendable {
         trainingByTag = byTag
         let at = Address.person("x")
         ruleLinks = site.sources.rules.indices.map { site.ruleLink($0, from: at) }
+        ruleVersionLinks = site.sources.rules.indices.map { r in
+            site.sources.rules[r].versions.indices.map { v in
+                var link = site.ruleLink(r, from: at)
+                link.set(.version, .number(Int64(v + 1)))
+                link.set(.since, .day(site.sources.rules[r].versions[v].since))
+                return link
+            }
+        }
         rewardLinks = site.sources.rewards.indices.map { site.rewardLink($0, from: at) }
         teamLinks = site.sources.teams.indices.map { site.teamLink(Int32($0), from: at) }
         root = site.root(at: at, title: "")
@@ -94,7 +104,7 @@ extension SiteContext {
             if let rank = support.ranks[item.period]?[p], rank > 0 { view.set(.rank, .number(Int64(rank))) }
             return view
         }))
-        root.set(.history, .list(history(p, at: at, support: support)))
+        root.set(.history, .rows(history(p, at: at, support: support)))
         // The lots that make up the balance: unspent, not cancelled, not expired.
         root.set(.lots, .list(account.lots.reversed().filter { $0.isAvailable(on: book.asOf) }.map { lot in
             var view = View([(.date, .day(lot.date)), (.points, .number(lot.points)), (.remaining, .number(lot.remaining)),
@@ -130,73 +140,97 @@ extension SiteContext {
         return source(sources.ledger.entries[Int(lot.origin)])
     }
 
-    /// Every entry of the person, newest first, with target bonuses in their place.
-    func history(_ p: Int, at: String, support: PersonPageSupport) -> [View] {
+    /// Every entry of the person, newest first, with target bonuses in their place. A person
+    /// has hundreds of lines and a department millions, so rows are made while the template
+    /// writes them, into one reused view.
+    func history(_ p: Int, at: String, support: PersonPageSupport) -> RowList {
         let account = book.accounts[p]
-        let entries = sources.ledger.entries
-        var rows: [(order: (Int32, Int, Int), view: View)] = []
-        rows.reserveCapacity(account.entries.count + account.bonuses.count)
-        for (k, i) in account.entries.enumerated() {
-            let e = entries[Int(i)]
-            let outcome = book.outcomes[Int(i)]
-            var view = View([(.date, .day(e.date)), (.what, .text(support.verbLabels[Int(e.verb.rawValue)])),
-                             (.source, sourceValue(e, prefixes: support.sourcePrefixes))])
-            view.set(.memo, memoValue(e))
-            if e.id >= 0 { view.set(.id, .slice(sources.ledger.ids.bytes(e.id))) }
-            switch e.verb {
-            case .earn:
-                var rule = support.ruleLinks[Int(e.subject)]
-                let v = Int(outcome.ruleVersion)
-                if v >= 0 {
-                    rule.set(.version, .number(Int64(v + 1)))
-                    rule.set(.since, .day(sources.rules[Int(e.subject)].versions[v].since))
-                }
-                view.set(.rule, .object(rule))
-                view.set(.points, .signed(outcome.points))
-                if outcome.capped > 0 { view.set(.capped, .number(outcome.capped)) }
-            case .award:
-                if e.subject >= 0 { view.set(.rule, .object(support.ruleLinks[Int(e.subject)])) }
-                view.set(.points, .signed(e.points))
-            case .deduct:
-                view.set(.points, .signed(-e.points))
-            case .redeem:
-                view.set(.reward, .object(support.rewardLinks[Int(e.subject)]))
-                view.set(.points, .signed(-outcome.points))
-            case .reverse:
-                let target = entries[Int(e.subject)]
-                let undone = book.outcomes[Int(e.subject)]
-                let effect: Int64
-                switch target.verb {
-                case .earn: effect = -undone.points
-                case .award: effect = -target.points
-                case .deduct: effect = target.points
-                case .redeem: effect = undone.points
-                default: effect = 0
-                }
-                view.set(.points, .signed(effect))
-                view.set(.entry, .object(View([(.date, .day(target.date)), (.source, sourceValue(target, prefixes: support.sourcePrefixes)),
-                                               (.what, .text(support.verbLabels[Int(target.verb.rawValue)]))])))
-            case .balance:
-                view.set(.points, .number(e.points))
-            }
-            if outcome.isReversed {
-                let r = entries[Int(outcome.reversedBy)]
-                view.set(.reversed, .bool(true))
-                view.set(.reversal, .object(View([(.date, .day(r.date)), (.source, sourceValue(r, prefixes: support.sourcePrefixes))])))
-            }
-            rows.append(((e.date.serial, 0, k), view))
+        // Newest first: by day, a target bonus (dated the last day of its period) after the
+        // entries of that day in reading order, so first here; then latest ledger position first.
+        var order: [UInt64] = []
+        order.reserveCapacity(account.entries.count + account.bonuses.count)
+        func key(_ day: Day, bonus: Bool, _ index: Int) -> UInt64 {
+            UInt64(UInt32(bitPattern: day.serial) ^ 0x8000_0000) << 33 | (bonus ? 1 << 32 : 0) | UInt64(UInt32(index))
         }
+        let entries = sources.ledger.entries
+        for (k, i) in account.entries.enumerated() { order.append(key(entries[Int(i)].date, bonus: false, k)) }
         for t in account.bonuses {
             guard let bonus = book.bonuses[Int(t)] else { continue }
-            var rule = support.ruleLinks[Int(bonus.rule)]
-            rule.set(.version, .number(Int64(bonus.version) + 1))
-            let view = View([(.date, .day(bonus.period.lastDay)), (.what, .text(support.bonusLabel)), (.rule, .object(rule)),
-                             (.points, .signed(bonus.points)), (.source, .text("targets.yaml")),
-                             (.bonus, .object(View([(.period, .period(bonus.period)), (.target, .number(bonus.target)), (.metric, .number(bonus.metric))])))])
-            rows.append(((bonus.period.lastDay.serial, 1, Int(t)), view))
+            order.append(key(bonus.period.lastDay, bonus: true, Int(t)))
         }
-        rows.sort { a, b in a.order.0 != b.order.0 ? a.order.0 > b.order.0 : a.order.1 != b.order.1 ? a.order.1 > b.order.1 : a.order.2 > b.order.2 }
-        return rows.map(\.view)
+        order.sort(by: >)
+        let site = self
+        return RowList(count: order.count) { [order] row, view in
+            let k = order[row]
+            let index = Int(k & 0xFFFF_FFFF)
+            if k & (1 << 32) != 0 {
+                site.bonusRow(index, support: support, into: &view)
+            } else {
+                site.entryRow(Int(account.entries[index]), support: support, into: &view)
+            }
+        }
+    }
+
+    /// One ledger entry of a person's history.
+    func entryRow(_ i: Int, support: PersonPageSupport, into view: inout View) {
+        let entries = sources.ledger.entries
+        let e = entries[i]
+        let outcome = book.outcomes[i]
+        view.set(.date, .day(e.date))
+        view.set(.what, .text(support.verbLabels[Int(e.verb.rawValue)]))
+        view.set(.source, sourceValue(e, prefixes: support.sourcePrefixes))
+        view.set(.memo, memoValue(e))
+        if e.id >= 0 { view.set(.id, .slice(sources.ledger.ids.bytes(e.id))) }
+        switch e.verb {
+        case .earn:
+            let v = Int(outcome.ruleVersion)
+            let versions = support.ruleVersionLinks[Int(e.subject)]
+            view.set(.rule, .object(v >= 0 && v < versions.count ? versions[v] : support.ruleLinks[Int(e.subject)]))
+            view.set(.points, .signed(outcome.points))
+            if outcome.capped > 0 { view.set(.capped, .number(outcome.capped)) }
+        case .award:
+            if e.subject >= 0 { view.set(.rule, .object(support.ruleLinks[Int(e.subject)])) }
+            view.set(.points, .signed(e.points))
+        case .deduct:
+            view.set(.points, .signed(-e.points))
+        case .redeem:
+            view.set(.reward, .object(support.rewardLinks[Int(e.subject)]))
+            view.set(.points, .signed(-outcome.points))
+        case .reverse:
+            let target = entries[Int(e.subject)]
+            let undone = book.outcomes[Int(e.subject)]
+            let effect: Int64
+            switch target.verb {
+            case .earn: effect = -undone.points
+            case .award: effect = -target.points
+            case .deduct: effect = target.points
+            case .redeem: effect = undone.points
+            default: effect = 0
+            }
+            view.set(.points, .signed(effect))
+            view.set(.entry, .object(View([(.date, .day(target.date)), (.source, sourceValue(target, prefixes: support.sourcePrefixes)),
+                                           (.what, .text(support.verbLabels[Int(target.verb.rawValue)]))])))
+        case .balance:
+            view.set(.points, .number(e.points))
+        }
+        if outcome.isReversed {
+            let r = entries[Int(outcome.reversedBy)]
+            view.set(.reversed, .bool(true))
+            view.set(.reversal, .object(View([(.date, .day(r.date)), (.source, sourceValue(r, prefixes: support.sourcePrefixes))])))
+        }
+    }
+
+    /// A target bonus in a person's history.
+    func bonusRow(_ t: Int, support: PersonPageSupport, into view: inout View) {
+        guard let bonus = book.bonuses[t] else { return }
+        var rule = support.ruleLinks[Int(bonus.rule)]
+        rule.set(.version, .number(Int64(bonus.version) + 1))
+        view.set(.date, .day(bonus.period.lastDay))
+        view.set(.what, .text(support.bonusLabel))
+        view.set(.rule, .object(rule))
+        view.set(.points, .signed(bonus.points))
+        view.set(.source, .text("targets.yaml"))
+        view.set(.bonus, .object(View([(.period, .period(bonus.period)), (.target, .number(bonus.target)), (.metric, .number(bonus.metric))])))
     }
 
     /// Rewards the person can redeem now, and how far the next tier is.

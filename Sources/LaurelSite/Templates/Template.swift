@@ -291,6 +291,17 @@ public struct Template: Sendable {
                             run(ops, pool, body, &stack, element, locale, &out)
                         }
                     }
+                case .rows(let rows):
+                    // One view, refilled per row; the stack slot is reused so nothing is
+                    // retained per row beyond the row's own values.
+                    stack.append(View(capacity: 16))
+                    let top = stack.count - 1
+                    for i in 0..<rows.count {
+                        stack[top].removeAll()
+                        rows.fill(i, &stack[top])
+                        run(ops, pool, body, &stack, item, locale, &out)
+                    }
+                    stack.removeLast()
                 case .object(let view):
                     stack.append(view)
                     run(ops, pool, body, &stack, item, locale, &out)
@@ -362,7 +373,7 @@ enum HTMLWriter {
         case .textNumber(let text, let n):
             escape(text, into: &out)
             digits(n, into: &out)
-        case .list, .object: break
+        case .list, .rows, .object: break
         }
     }
 
@@ -387,31 +398,42 @@ enum HTMLWriter {
         }
     }
 
-    /// A whole number without grouping (line numbers).
+    /// A whole number without grouping (line numbers). Written in place: pages have thousands.
     static func digits(_ n: Int64, into out: inout [UInt8]) {
         if n < 0 { out.append(45) }
         var m = n.magnitude
-        var buffer: [UInt8] = []
+        var width = 1
+        var scale: UInt64 = 10
+        while width < 20 && m >= scale { width += 1; scale = scale &* 10 }
+        let end = out.count + width
+        out.append(contentsOf: repeatElement(48, count: width))
+        var i = end - 1
         repeat {
-            buffer.append(UInt8(48 + m % 10))
+            out[i] = UInt8(48 + m % 10)
             m /= 10
+            i -= 1
         } while m > 0
-        out.append(contentsOf: buffer.reversed())
     }
 
-    /// 1234567 -> "1,234,567".
+    /// 1234567 -> "1,234,567", written in place.
     static func group(_ n: Int64, into out: inout [UInt8]) {
         if n < 0 { out.append(45) }
-        var digits: [UInt8] = []
         var m = n.magnitude
+        var width = 1
+        var scale: UInt64 = 10
+        while width < 20 && m >= scale { width += 1; scale = scale &* 10 }
+        let total = width + (width - 1) / 3
+        let end = out.count + total
+        out.append(contentsOf: repeatElement(44, count: total))
+        var i = end - 1
+        var written = 0
         repeat {
-            digits.append(UInt8(48 + m % 10))
+            if written > 0 && written % 3 == 0 { i -= 1 }  // leave the comma
+            out[i] = UInt8(48 + m % 10)
             m /= 10
+            written += 1
+            i -= 1
         } while m > 0
-        for (i, d) in digits.reversed().enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(44) }
-            out.append(d)
-        }
     }
 }
 

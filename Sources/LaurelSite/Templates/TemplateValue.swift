@@ -22,6 +22,8 @@ public enum TemplateValue: Sendable {
     /// Text followed by a number, like a ledger line's source `ledger/2026-Q1.ledger:12`.
     case textNumber(String, Int64)
     case list([TemplateValue])
+    /// Rows made on demand into one reused view (see `RowList`).
+    case rows(RowList)
     case object(View)
 
     /// Whether a section `{{#name}}` renders (and `{{^name}}` does not).
@@ -33,17 +35,25 @@ public enum TemplateValue: Sendable {
         case .number(let n), .signed(let n): return n != 0
         case .bool(let b): return b
         case .list(let l): return !l.isEmpty
+        case .rows(let r): return r.count > 0
         case .day, .period, .object: return true
         }
     }
 }
 
 /// A template object: named values, looked up by `ViewKey`. Small and built per row.
+///
+/// Mustache looks a name up in every object on the stack, innermost first, and most names a
+/// row template asks for (`reversed`, `capped`, `memo`…) are absent from most rows; a bit per
+/// key answers "not here" without scanning the fields.
 public struct View: Sendable {
     public private(set) var fields: [(key: ViewKey, value: TemplateValue)]
+    private var present: (UInt64, UInt64, UInt64) = (0, 0, 0)
 
     public init(_ fields: [(ViewKey, TemplateValue)] = []) {
-        self.fields = fields.map { (key: $0.0, value: $0.1) }
+        self.fields = []
+        self.fields.reserveCapacity(fields.count)
+        for (key, value) in fields { set(key, value) }
     }
 
     public init(capacity: Int) {
@@ -52,8 +62,31 @@ public struct View: Sendable {
     }
 
     @inline(__always)
+    func has(_ key: ViewKey) -> Bool {
+        let bit = Int(key.ordinal)
+        let word: UInt64
+        switch bit >> 6 {
+        case 0: word = present.0
+        case 1: word = present.1
+        default: word = present.2
+        }
+        return word & (1 << UInt64(bit & 63)) != 0
+    }
+
+    private mutating func mark(_ key: ViewKey, _ on: Bool) {
+        let bit = Int(key.ordinal)
+        let mask: UInt64 = 1 << UInt64(bit & 63)
+        switch bit >> 6 {
+        case 0: present.0 = on ? present.0 | mask : present.0 & ~mask
+        case 1: present.1 = on ? present.1 | mask : present.1 & ~mask
+        default: present.2 = on ? present.2 | mask : present.2 & ~mask
+        }
+    }
+
+    @inline(__always)
     public func index(_ key: ViewKey) -> Int? {
-        fields.withUnsafeBufferPointer { buffer in
+        guard has(key) else { return nil }
+        return fields.withUnsafeBufferPointer { buffer in
             var i = 0
             while i < buffer.count {
                 if buffer[i].key == key { return i }
@@ -74,15 +107,59 @@ public struct View: Sendable {
 
     public mutating func set(_ key: ViewKey, _ value: TemplateValue?) {
         guard let value else { return }
-        if let i = index(key) { fields[i].value = value } else { fields.append((key, value)) }
+        if let i = index(key) {
+            fields[i].value = value
+        } else {
+            fields.append((key, value))
+            mark(key, true)
+        }
+    }
+
+    /// Empties the view and keeps its storage, for a row filled again and again.
+    public mutating func removeAll() {
+        fields.removeAll(keepingCapacity: true)
+        present = (0, 0, 0)
     }
 
     public subscript(key: ViewKey) -> TemplateValue? {
         get { value(key) }
         set {
-            if let newValue { set(key, newValue) } else if let i = index(key) { fields.remove(at: i) }
+            if let newValue {
+                set(key, newValue)
+            } else if let i = index(key) {
+                fields.remove(at: i)
+                mark(key, false)
+            }
         }
     }
+}
+
+/// Rows made one at a time into a reused view, for tables of a million lines (a person's
+/// history): no object per row stays alive, and no array of rows is built.
+public final class RowList: Sendable {
+    public let count: Int
+    let fill: @Sendable (Int, inout View) -> Void
+
+    /// `fill(i, &view)` sets row `i`'s values in an empty view.
+    public init(count: Int, fill: @escaping @Sendable (Int, inout View) -> Void) {
+        self.count = count
+        self.fill = fill
+    }
+
+    /// The rows as ordinary views (tests, JSON).
+    public var views: [View] {
+        (0..<count).map { i in
+            var view = View(capacity: 12)
+            fill(i, &view)
+            return view
+        }
+    }
+}
+
+extension ViewKey {
+    /// The key's position in `allCases`, for the presence bits of `View`.
+    @inline(__always)
+    var ordinal: UInt8 { unsafeBitCast(self, to: UInt8.self) }
 }
 
 extension TemplateValue {
