@@ -59,7 +59,7 @@ public struct SymbolTable: Sendable {
     }
 
     @inline(__always)
-    static func hash(_ p: UnsafeRawBufferPointer) -> Int {
+    public static func hash(_ p: UnsafeRawBufferPointer) -> Int {
         // FNV-1a, 64 bit: keys are short identifiers.
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for c in p { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
@@ -79,8 +79,11 @@ public struct SymbolTable: Sendable {
         }
     }
 
-    public func find(_ p: UnsafeRawBufferPointer) -> Int32? {
-        var slot = SymbolTable.hash(p) & mask
+    public func find(_ p: UnsafeRawBufferPointer) -> Int32? { find(p, hash: SymbolTable.hash(p)) }
+
+    /// `find` with the key's `hash(_:)` already computed.
+    public func find(_ p: UnsafeRawBufferPointer, hash: Int) -> Int32? {
+        var slot = hash & mask
         while true {
             let v = slots[slot]
             if v < 0 { return nil }
@@ -97,7 +100,13 @@ public struct SymbolTable: Sendable {
     /// Inserts the key if new. Returns its index and whether it was new.
     @discardableResult
     public mutating func insert(_ p: UnsafeRawBufferPointer) -> (index: Int32, inserted: Bool) {
-        var slot = SymbolTable.hash(p) & mask
+        insert(p, hash: SymbolTable.hash(p))
+    }
+
+    /// `insert` with the key's `hash(_:)` already computed.
+    @discardableResult
+    public mutating func insert(_ p: UnsafeRawBufferPointer, hash: Int) -> (index: Int32, inserted: Bool) {
+        var slot = hash & mask
         while true {
             let v = slots[slot]
             if v < 0 { break }

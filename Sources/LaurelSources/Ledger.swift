@@ -36,7 +36,8 @@ public struct LedgerEntry: Sendable {
     public var qty: Int64 = 1
     /// The approver of an award or deduct.
     public var by: Int32 = -1
-    /// The entry's `id:` in `Ledger.ids`, -1 when it has none.
+    /// The entry's own index in `Ledger.entries` when it has a valid, unique `id:` (its text is
+    /// `Ledger.idBytes(of:)`), -1 when it has none.
     public var id: Int32 = -1
     /// The memo's bytes inside the quotes, as an offset into `Ledger.storage` (-1: no memo).
     public var memoStart: Int32 = -1
@@ -73,14 +74,19 @@ public struct Ledger: Sendable {
     public var storage: [UInt8]
     public var files: [LedgerFile]
     public var entries: [LedgerEntry]
-    /// Every `id:` used, by first use.
-    public var ids: SymbolTable
 
-    public init(storage: [UInt8] = [], files: [LedgerFile] = [], entries: [LedgerEntry] = [], ids: SymbolTable = SymbolTable()) {
+    public init(storage: [UInt8] = [], files: [LedgerFile] = [], entries: [LedgerEntry] = []) {
         self.storage = storage
         self.files = files
         self.entries = entries
-        self.ids = ids
+    }
+
+    /// The bytes of an entry's `id:` when it has a valid, unique one (`entry.id >= 0`).
+    public func idBytes(of entry: LedgerEntry) -> ArraySlice<UInt8>? {
+        guard entry.id >= 0, entry.idStart >= 0 else { return nil }
+        let s = Int(entry.idStart), e = s + Int(entry.idLength)
+        guard e <= storage.count else { return nil }
+        return storage[s..<e]
     }
 
     /// The memo of an entry with `\"` and `\\` unescaped, or nil.
@@ -113,6 +119,6 @@ public struct Ledger: Sendable {
     }
 
     public func idName(of entry: LedgerEntry) -> String? {
-        entry.id >= 0 ? ids.name(entry.id) : nil
+        idBytes(of: entry).map { String(decoding: $0, as: UTF8.self) }
     }
 }

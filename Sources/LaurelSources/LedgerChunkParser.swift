@@ -50,7 +50,7 @@ final class ChunkParser {
 
     func parse(_ range: Range<Int>) -> Result {
         result = Result()
-        result.entries.reserveCapacity(range.count / 64)
+        result.entries.reserveCapacity(range.count / 40 + 16)  // lines are rarely shorter: no regrowth
         var tokens: [Token] = []
         tokens.reserveCapacity(12)
         var start = range.lowerBound
@@ -178,9 +178,8 @@ final class ChunkParser {
         var i = ls
         while i < le && bytes[i] < 0x80 { i += 1 }
         if i == le { return true }
-        let slice = ArraySlice(UnsafeBufferPointer(rebasing: bytes[ls..<le]))
-        if let bad = SourceText.firstInvalidUTF8(slice) {
-            fail(ls + (bad - slice.startIndex), "invalid UTF-8; save the ledger file as UTF-8")
+        if let bad = SourceText.firstInvalidUTF8(in: bytes[i..<le]) {
+            fail(bad, "invalid UTF-8; save the ledger file as UTF-8")
             return false
         }
         return true
@@ -207,27 +206,24 @@ final class ChunkParser {
         }
         var entry = LedgerEntry(date: date, verb: verb, file: fileIndex, line: Int32(line))
 
-        // Positional arguments come right after the verb.
-        let names: [String]
-        switch verb {
-        case .earn: names = ["PERSON", "RULE"]
-        case .award, .deduct, .balance: names = ["PERSON", "POINTS"]
-        case .redeem: names = ["PERSON", "REWARD"]
-        case .reverse: names = ["ID"]
-        }
+        // Positional arguments come right after the verb (at most two: no array per line).
+        let names = ChunkParser.positionalNames(verb)
         var index = 2
-        var positional: [Token] = []
-        while index < tokens.count && tokens[index].kind == .bare && positional.count < names.count {
-            positional.append(tokens[index])
+        var positionalCount = 0
+        while index < tokens.count && tokens[index].kind == .bare && positionalCount < names.count {
+            positionalCount += 1
             index += 1
         }
-        if positional.count < names.count {
+        let p0 = positionalCount > 0 ? tokens[2] : first
+        let p1 = positionalCount > 1 ? tokens[3] : first
+        if positionalCount < names.count {
             let at = index < tokens.count ? tokens[index].start : le
-            fail(at, "\(verb.name) expects \(names.joined(separator: " ")); missing \(names[positional.count])")
+            fail(at, "\(verb.name) expects \(names.joined(separator: " ")); missing \(names[positionalCount])")
         }
 
         // key:value pairs and the memo, in any order.
-        var seen = [Int](repeating: -1, count: Key.allCases.count)
+        var seen = SIMD8<Int32>(repeating: -1)
+        let allowed = ChunkParser.allowedMask(verb)
         var memo: Token?
         while index < tokens.count {
             let t = tokens[index]
@@ -246,7 +242,7 @@ final class ChunkParser {
                     fail(t.start, "unknown key '\(text(t.start, t.keyEnd))'; \(verb.name) takes \(allowedKeys(verb).map { $0.name + ":" }.joined(separator: ", "))")
                     continue
                 }
-                guard allowedKeys(verb).contains(key) else {
+                guard allowed & (1 << key.rawValue) != 0 else {
                     let allowed = allowedKeys(verb)
                     fail(t.start, "\(verb.name) does not take \(key.name):" + (allowed.isEmpty ? "" : "; it takes \(allowed.map { $0.name + ":" }.joined(separator: ", "))"))
                     continue
@@ -259,10 +255,10 @@ final class ChunkParser {
                     fail(t.valueStart, "empty value for \(key.name):")
                     continue
                 }
-                seen[key.rawValue] = index - 1
+                seen[key.rawValue] = Int32(index - 1)
             }
         }
-        func keyToken(_ k: Key) -> Token? { seen[k.rawValue] >= 0 ? tokens[seen[k.rawValue]] : nil }
+        func keyToken(_ k: Key) -> Token? { seen[k.rawValue] >= 0 ? tokens[Int(seen[k.rawValue])] : nil }
 
         if let m = memo {
             entry.memoStart = Int32(m.valueStart)
@@ -277,13 +273,13 @@ final class ChunkParser {
             }
         }
 
-        if positional.count == names.count {
+        if positionalCount == names.count {
             switch verb {
             case .earn:
-                resolveEarn(&entry, positional, keyToken(.amount), keyToken(.qty))
+                resolveEarn(&entry, p0, p1, keyToken(.amount), keyToken(.qty))
             case .award, .deduct:
-                entry.person = person(positional[0], date) ?? -1
-                entry.points = number(positional[1], what: "POINTS", min: 1) ?? 0
+                entry.person = person(p0, date) ?? -1
+                entry.points = number(p1, what: "POINTS", min: 1) ?? 0
                 if let t = keyToken(.by) {
                     if let by = lookup(t.valueStart, t.valueEnd, references.peopleIndex, "person", "people.yaml") {
                         entry.by = by
@@ -301,23 +297,23 @@ final class ChunkParser {
                     fail(memo?.start ?? le, "\(verb.name) needs a memo saying why, in quotes: \"…\"")
                 }
             case .redeem:
-                entry.person = person(positional[0], date) ?? -1
+                entry.person = person(p0, date) ?? -1
                 let qty = keyToken(.qty).flatMap { number($0, valueOf: "qty", min: 1) }
                 entry.qty = qty ?? 1
-                if let reward = lookup(positional[1].start, positional[1].end, references.rewardIndex, "reward", "rewards.yaml") {
+                if let reward = lookup(p1.start, p1.end, references.rewardIndex, "reward", "rewards.yaml") {
                     entry.subject = reward
                     let r = references.rewards[Int(reward)]
                     if let cost = r.cost(on: date) {
                         let (total, overflow) = cost.multipliedReportingOverflow(by: entry.qty)
                         if overflow || total > LedgerReader.pointsLimit {
-                            fail(positional[1].start, "this redemption costs more than 1,000,000,000 points; lower qty:")
+                            fail(p1.start, "this redemption costs more than 1,000,000,000 points; lower qty:")
                         }
                     } else if let firstCost = r.costs.first {
-                        fail(positional[1].start, "reward '\(r.id)' has no cost in force on \(date); its first cost starts \(firstCost.since)")
+                        fail(p1.start, "reward '\(r.id)' has no cost in force on \(date); its first cost starts \(firstCost.since)")
                     }
                 }
             case .reverse:
-                let t = positional[0]
+                let t = p0
                 if isIdentifier(t.start, t.end) {
                     entry.referenceStart = Int32(t.start)
                     entry.referenceLength = Int16(t.end - t.start)
@@ -325,8 +321,8 @@ final class ChunkParser {
                     fail(t.start, "'\(text(t.start, t.end))' is not a valid id: use \(Identifier.rule)")
                 }
             case .balance:
-                entry.person = person(positional[0], date) ?? -1
-                entry.points = number(positional[1], what: "POINTS", min: 0) ?? 0
+                entry.person = person(p0, date) ?? -1
+                entry.points = number(p1, what: "POINTS", min: 0) ?? 0
             }
         }
         entry.isValid = entryOK
@@ -335,13 +331,13 @@ final class ChunkParser {
 
     // MARK: verbs
 
-    private func resolveEarn(_ entry: inout LedgerEntry, _ positional: [Token], _ amountToken: Token?, _ qtyToken: Token?) {
-        entry.person = person(positional[0], entry.date) ?? -1
+    private func resolveEarn(_ entry: inout LedgerEntry, _ p0: Token, _ p1: Token, _ amountToken: Token?, _ qtyToken: Token?) {
+        entry.person = person(p0, entry.date) ?? -1
         let amount = amountToken.flatMap { number($0, valueOf: "amount", min: 0) }
         let qty = qtyToken.flatMap { number($0, valueOf: "qty", min: 1) }
         entry.amount = amount ?? -1
         entry.qty = qty ?? 1
-        let ruleToken = positional[1]
+        let ruleToken = p1
         guard let ruleIndex = lookup(ruleToken.start, ruleToken.end, references.ruleIndex, "rule", "rules.yaml") else { return }
         entry.subject = ruleIndex
         let table = references.ruleTable
@@ -469,6 +465,30 @@ final class ChunkParser {
             i += 1
         }
         return i == e
+    }
+
+    static let earnNames = ["PERSON", "RULE"], pointsNames = ["PERSON", "POINTS"], redeemNames = ["PERSON", "REWARD"], reverseNames = ["ID"]
+
+    /// The positional arguments of a verb, as messages name them.
+    static func positionalNames(_ verb: Verb) -> [String] {
+        switch verb {
+        case .earn: return earnNames
+        case .award, .deduct, .balance: return pointsNames
+        case .redeem: return redeemNames
+        case .reverse: return reverseNames
+        }
+    }
+
+    /// `allowedKeys` as one bit per key.
+    private static func allowedMask(_ verb: Verb) -> Int {
+        switch verb {
+        case .earn: return 1 << Key.amount.rawValue | 1 << Key.qty.rawValue | 1 << Key.id.rawValue
+        case .award: return 1 << Key.by.rawValue | 1 << Key.rule.rawValue | 1 << Key.id.rawValue
+        case .deduct: return 1 << Key.by.rawValue | 1 << Key.id.rawValue
+        case .redeem: return 1 << Key.qty.rawValue | 1 << Key.id.rawValue
+        case .reverse: return 1 << Key.id.rawValue
+        case .balance: return 0
+        }
     }
 
     private func allowedKeys(_ verb: Verb) -> [Key] {

@@ -52,25 +52,44 @@ public struct LedgerReader: Sendable {
     /// Parses every ledger file of `tree` and puts the entries in ledger order. The ledger
     /// files move out of `tree` into the ledger's storage (a department's ledger is hundreds
     /// of megabytes; it is held once).
-    public func read(_ tree: inout SourceTree) -> (Ledger, [Diagnostic]) {
-        let paths = tree.paths(under: "ledger", suffix: ".ledger")
+    /// The ledger files' bytes one after the other, and what could not be taken.
+    public struct Gathered: Sendable {
+        var storage: [UInt8] = []
         var files: [LedgerFile] = []
         var diagnostics: [Diagnostic] = []
-        var storage: [UInt8] = []
-        storage.reserveCapacity(paths.reduce(0) { $0 + (tree.files[$1]?.count ?? 0) })
+    }
+
+    /// Puts every `ledger/**/*.ledger` file of the tree into one buffer, in path order. Needs
+    /// nothing else of the sources, so it runs while the YAML files are parsed.
+    public static func gather(_ tree: SourceTree) -> Gathered {
+        let paths = tree.paths(under: "ledger", suffix: ".ledger")
+        var gathered = Gathered()
+        gathered.storage.reserveCapacity(paths.reduce(0) { $0 + (tree.files[$1]?.count ?? 0) })
         for path in paths {
-            let bytes = tree.files.removeValue(forKey: path) ?? []
-            if storage.count + bytes.count > LedgerReader.maxFileSize {
-                diagnostics.append(Diagnostic(path: tree.display(path), line: 1, column: 1,
-                                              message: "the ledger files add up to more than 1 GiB; archive old years into a separate portal"))
+            let bytes = tree.files[path] ?? []
+            if gathered.storage.count + bytes.count > LedgerReader.maxFileSize {
+                gathered.diagnostics.append(Diagnostic(path: tree.display(path), line: 1, column: 1,
+                                                       message: "the ledger files add up to more than 1 GiB; archive old years into a separate portal"))
                 continue
             }
-            let start = storage.count
-            storage.append(contentsOf: bytes)
-            files.append(LedgerFile(path: String(path.dropFirst("ledger/".count)), displayPath: tree.display(path),
-                                    range: start..<storage.count))
+            let start = gathered.storage.count
+            gathered.storage.append(contentsOf: bytes)
+            gathered.files.append(LedgerFile(path: String(path.dropFirst("ledger/".count)), displayPath: tree.display(path),
+                                             range: start..<gathered.storage.count))
         }
+        return gathered
+    }
 
+    public func read(_ tree: inout SourceTree) -> (Ledger, [Diagnostic]) {
+        let gathered = LedgerReader.gather(tree)
+        for path in tree.paths(under: "ledger", suffix: ".ledger") { tree.files[path] = nil }
+        return read(gathered)
+    }
+
+    public func read(_ gathered: consuming Gathered) -> (Ledger, [Diagnostic]) {
+        let storage = gathered.storage
+        let files = gathered.files
+        var diagnostics = gathered.diagnostics
         // Split files into chunks at line ends so large files parse on every core.
         struct Chunk: Sendable { let file: Int; let range: Range<Int> }
         var chunks: [Chunk] = []
@@ -187,62 +206,122 @@ public struct LedgerReader: Sendable {
     /// Interns `id:`s in ledger order (a duplicate is reported at the later entry) and resolves
     /// every `reverse` to the index of the entry it undoes.
     private func resolveIds(_ ledger: inout Ledger, into diagnostics: inout [Diagnostic]) {
-        var entries = ledger.entries
-        ledger.entries = []  // keep `entries` uniquely referenced while it is updated
-        let files = ledger.files
+        // Ids are interned in partitions by hash, one per job: every use of one id falls in the
+        // same partition, and each partition walks the ledger in order, so "first use wins" and
+        // "reversed once" mean what they mean on one thread.
+        let partitions = max(1, min(jobs, 8))
         let storage = ledger.storage
-        var ids = SymbolTable(capacity: entries.count / 2 + 16)
-        var owner: [Int32] = []  // id index -> entry index
-        func location(_ e: LedgerEntry) -> String { "\(files[Int(e.file)].displayPath):\(e.line)" }
-        storage.withUnsafeBytes { raw in
-            for i in entries.indices where entries[i].idStart >= 0 {
-                let e = entries[i]
-                let (index, inserted) = ids.insert(UnsafeRawBufferPointer(rebasing: raw[Int(e.idStart)..<Int(e.idStart) + Int(e.idLength)]))
-                if inserted {
-                    owner.append(Int32(i))
-                    entries[i].id = index
-                } else {
-                    let first = entries[Int(owner[Int(index)])]
-                    diagnostics.append(ledger.location(of: e).error(
-                        "duplicate id '\(ids.name(index))': already used at \(location(first)); ids must be unique across all ledger files"))
-                    entries[i].isValid = false
+        let files = ledger.files
+        @Sendable func location(_ e: LedgerEntry) -> String { "\(files[Int(e.file)].displayPath):\(e.line)" }
+
+        struct Interned: Sendable {
+            var table: SymbolTable
+            var owner: [Int32] = []           // local id index -> entry index
+            var duplicates: [(entry: Int32, first: Int32)] = []
+        }
+        var entries = ledger.entries
+        ledger.entries = []  // keep `entries` uniquely referenced: it is updated in place below
+        let interned = entries.withUnsafeBufferPointer { buffer in
+            let shared = SharedEntries(buffer: buffer)
+            return Parallel.map(partitions, jobs: partitions) { [storage] part in
+            var result = Interned(table: SymbolTable(capacity: shared.buffer.count / (2 * partitions) + 16))
+            storage.withUnsafeBytes { raw in
+                do {
+                    let entries = shared.buffer
+                    for i in entries.indices where entries[i].idStart >= 0 {
+                        let e = entries[i]
+                        let key = UnsafeRawBufferPointer(rebasing: raw[Int(e.idStart)..<Int(e.idStart) + Int(e.idLength)])
+                        let hash = SymbolTable.hash(key)
+                        guard partitions == 1 || Int(UInt(bitPattern: hash >> 7) % UInt(partitions)) == part else { continue }
+                        let (index, inserted) = result.table.insert(key, hash: hash)
+                        if inserted {
+                            result.owner.append(Int32(i))
+                        } else {
+                            result.duplicates.append((Int32(i), result.owner[Int(index)]))
+                        }
+                    }
                 }
             }
-            var reversedBy = [Int32](repeating: -1, count: entries.count)
-            for i in entries.indices where entries[i].verb == .reverse && entries[i].referenceStart >= 0 {
-                let e = entries[i]
-                let start = Int(e.referenceStart), end = start + Int(e.referenceLength)
-                let found = ids.find(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
-                let name = String(decoding: storage[start..<end], as: UTF8.self)
+            return result
+            }
+        }
+        var duplicates = interned.flatMap(\.duplicates)
+        duplicates.sort { $0.entry < $1.entry }
+        for d in duplicates {
+            let e = entries[Int(d.entry)]
+            let name = String(decoding: storage[Int(e.idStart)..<Int(e.idStart) + Int(e.idLength)], as: UTF8.self)
+            diagnostics.append(ledger.location(of: e).error(
+                "duplicate id '\(name)': already used at \(location(entries[Int(d.first)])); ids must be unique across all ledger files"))
+            entries[Int(d.entry)].isValid = false
+        }
+        for part in interned {
+            for i in part.owner { entries[Int(i)].id = i }
+        }
+
+        // Reversals, in the partition of the id they name.
+        struct Resolved: Sendable {
+            var links: [(reverse: Int32, target: Int32)] = []
+            var rejected: [(entry: Int32, message: String)] = []
+        }
+        let resolved = entries.withUnsafeBufferPointer { buffer in
+            let shared = SharedEntries(buffer: buffer)
+            return Parallel.map(partitions, jobs: partitions) { [storage, interned] part in
+            var result = Resolved()
+            let table = interned[part].table
+            let owner = interned[part].owner
+            var reversedBy = [Int32](repeating: -1, count: owner.count)
+            storage.withUnsafeBytes { raw in
+                do {
+                    let entries = shared.buffer
+                    for i in entries.indices where entries[i].verb == .reverse && entries[i].referenceStart >= 0 {
+                        let e = entries[i]
+                        let start = Int(e.referenceStart), end = start + Int(e.referenceLength)
+                        let key = UnsafeRawBufferPointer(rebasing: raw[start..<end])
+                        let hash = SymbolTable.hash(key)
+                        guard partitions == 1 || Int(UInt(bitPattern: hash >> 7) % UInt(partitions)) == part else { continue }
+                        let name = String(decoding: storage[start..<end], as: UTF8.self)
+                        guard let index = table.find(key, hash: hash) else {
+                            result.rejected.append((Int32(i), "unknown id '\(name)': no ledger entry has id:\(name); only entries with an id can be reversed"))
+                            continue
+                        }
+                        let target = Int(owner[Int(index)])
+                        let t = entries[target]
+                        if target > i {
+                            result.rejected.append((Int32(i),
+                                "the entry with id '\(name)' (\(location(t))) comes after this reversal in ledger order; a reversal must come after the entry it reverses"))
+                        } else if t.verb == .reverse {
+                            result.rejected.append((Int32(i), "id '\(name)' is itself a reversal; a reverse cannot be reversed, write the original entry again instead"))
+                        } else if reversedBy[Int(index)] >= 0 {
+                            result.rejected.append((Int32(i),
+                                "the entry with id '\(name)' is already reversed at \(location(entries[Int(reversedBy[Int(index)])])); an entry can be reversed once"))
+                        } else if e.isValid {
+                            result.links.append((Int32(i), Int32(target)))
+                            reversedBy[Int(index)] = Int32(i)
+                        }
+                    }
+                }
+            }
+            return result
+            }
+        }
+        for part in resolved {
+            for link in part.links { entries[Int(link.reverse)].subject = link.target }
+            for r in part.rejected {
+                let e = entries[Int(r.entry)]
+                let start = Int(e.referenceStart)
                 let at = SourceLocation(path: files[Int(e.file)].displayPath, line: Int(e.line),
                                         column: LedgerReader.column(ofByte: start, in: storage, file: files[Int(e.file)].range))
-                guard let index = found else {
-                    diagnostics.append(at.error("unknown id '\(name)': no ledger entry has id:\(name); only entries with an id can be reversed"))
-                    entries[i].isValid = false
-                    continue
-                }
-                let target = Int(owner[Int(index)])
-                let t = entries[target]
-                if target > i {
-                    diagnostics.append(at.error(
-                        "the entry with id '\(name)' (\(location(t))) comes after this reversal in ledger order; a reversal must come after the entry it reverses"))
-                    entries[i].isValid = false
-                } else if t.verb == .reverse {
-                    diagnostics.append(at.error("id '\(name)' is itself a reversal; a reverse cannot be reversed, write the original entry again instead"))
-                    entries[i].isValid = false
-                } else if reversedBy[target] >= 0 {
-                    diagnostics.append(at.error(
-                        "the entry with id '\(name)' is already reversed at \(location(entries[Int(reversedBy[target])])); an entry can be reversed once"))
-                    entries[i].isValid = false
-                } else if e.isValid {
-                    entries[i].subject = Int32(target)
-                    reversedBy[target] = Int32(i)
-                }
+                diagnostics.append(at.error(r.message))
+                entries[Int(r.entry)].isValid = false
             }
         }
         ledger.entries = entries
-        ledger.ids = ids
     }
+}
+
+/// Entries read by several threads while nobody changes them (inside `withUnsafeBufferPointer`).
+private struct SharedEntries: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<LedgerEntry>
 }
 
 /// Runs independent work on several threads and collects the results in index order.

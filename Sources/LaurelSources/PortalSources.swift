@@ -37,8 +37,46 @@ public struct PortalSources: Sendable {
 struct SourcesLoader {
     var tree: SourceTree
     var diagnostics: [Diagnostic] = []
+    /// The YAML files, parsed ahead on every core (people.yaml and targets.yaml of a large
+    /// department take tens of milliseconds each); read in the order `load` needs them.
+    var parsed: [String: ParsedYAML] = [:]
 
     init(tree: SourceTree) { self.tree = tree }
+
+    static let yamlFiles = ["portal.yaml", "teams.yaml", "people.yaml", "rules.yaml", "honours.yaml", "rewards.yaml", "targets.yaml"]
+
+    /// A parsed file handed from the thread that parsed it to the loader. Yams's `Node` is an
+    /// immutable value once composed, but not declared `Sendable`.
+    struct ParsedYAML: @unchecked Sendable {
+        var reader: StrictYAML
+        var node: Node?
+    }
+
+    /// Parses the YAML files on every core and, beside them, gathers the ledger's bytes.
+    mutating func parseYAML(jobs: Int) -> LedgerReader.Gathered {
+        let present = SourcesLoader.yamlFiles.filter { tree.files[$0] != nil }
+        let inputs = present.map { (path: tree.display($0), bytes: tree.files[$0] ?? []) }
+        enum Work: Sendable { case yaml(ParsedYAML), ledger(LedgerReader.Gathered) }
+        let snapshot = tree
+        // Largest first, so the work spreads evenly over the cores.
+        let order = inputs.indices.sorted { inputs[$0].bytes.count > inputs[$1].bytes.count }
+        let results = Parallel.map(inputs.count + 1, jobs: jobs) { k -> Work in
+            guard k < order.count else { return .ledger(LedgerReader.gather(snapshot)) }
+            let i = order[k]
+            var reader = StrictYAML(path: inputs[i].path)
+            let node = reader.parse(inputs[i].bytes)
+            return .yaml(ParsedYAML(reader: reader, node: node))
+        }
+        var gathered = LedgerReader.Gathered()
+        for (k, result) in results.enumerated() {
+            switch result {
+            case .ledger(let g): gathered = g
+            case .yaml(let y): parsed[present[order[k]]] = y
+            }
+        }
+        for path in tree.paths(under: "ledger", suffix: ".ledger") { tree.files[path] = nil }
+        return gathered
+    }
 
     mutating func yaml(_ name: String, required: Bool) -> (StrictYAML, Node)? {
         guard let bytes = tree.files[name] else {
@@ -48,8 +86,16 @@ struct SourcesLoader {
             }
             return nil
         }
-        var reader = StrictYAML(path: tree.display(name))
-        guard let node = reader.parse(bytes) else {
+        var reader: StrictYAML
+        let parsedNode: Node?
+        if let ahead = parsed.removeValue(forKey: name) {
+            reader = ahead.reader
+            parsedNode = ahead.node
+        } else {
+            reader = StrictYAML(path: tree.display(name))
+            parsedNode = reader.parse(bytes)
+        }
+        guard let node = parsedNode else {
             if reader.sink.diagnostics.isEmpty {
                 reader.sink.error(1, 1, "the file is empty; expected \(name == "portal.yaml" || name == "honours.yaml" || name == "targets.yaml" ? "a mapping" : "a list")")
             }
@@ -60,6 +106,7 @@ struct SourcesLoader {
     }
 
     mutating func load(jobs: Int) -> PortalSources {
+        let gathered = parseYAML(jobs: jobs)
         var sources = PortalSources(settings: readPortal() ?? PortalSources.defaultSettings)
         readTeams(&sources)
         readPeople(&sources)
@@ -71,10 +118,12 @@ struct SourcesLoader {
         let references = LedgerReader.References(
             people: sources.people, peopleIndex: sources.peopleIndex, rules: sources.rules, ruleIndex: sources.ruleIndex,
             rewards: sources.rewards, rewardIndex: sources.rewardIndex)
-        let (ledger, ledgerDiagnostics) = LedgerReader(references: references, jobs: jobs).read(&tree)
+        let (ledger, ledgerDiagnostics) = LedgerReader(references: references, jobs: jobs).read(gathered)
         sources.ledger = ledger
         diagnostics += ledgerDiagnostics
-        readPages(&sources)
+        let (pageList, pageDiagnostics) = SourcesLoader.readPages(tree, sources)
+        sources.pages = pageList
+        diagnostics += pageDiagnostics
         checkFileReferences(sources)
         return sources
     }
@@ -474,14 +523,15 @@ struct SourcesLoader {
 
     // MARK: pages
 
-    mutating func readPages(_ s: inout PortalSources) {
+    static func readPages(_ tree: SourceTree, _ s: PortalSources) -> ([ContentPage], [Diagnostic]) {
         let paths = tree.paths(under: "pages", suffix: ".md")
         var reader = PageReader(tree: tree, sources: s)
+        var pages: [ContentPage] = []
         for path in paths {
-            if let page = reader.read(path) { s.pages.append(page) }
+            if let page = reader.read(path) { pages.append(page) }
         }
-        reader.checkLinks(s.pages)
-        diagnostics += reader.diagnostics
+        reader.checkLinks(pages)
+        return (pages, reader.diagnostics)
     }
 
     /// A rule's `page:` must exist (FORMAT.md section 1).

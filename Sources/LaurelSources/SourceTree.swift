@@ -77,11 +77,41 @@ public struct SourceTree: Sendable {
             if type == .typeDirectory {
                 try walk(root: root, relative: rel, into: &files)
             } else if type == .typeRegular {
-                guard let data = fm.contents(atPath: full) else {
-                    throw ReadError.unreadable(full, "permission denied or read error")
-                }
-                files[rel] = [UInt8](data)
+                files[rel] = try readFile(full)
             }
+        }
+    }
+
+    /// A file's bytes, read straight into the array (a large ledger is read once, not copied
+    /// out of a `Data`).
+    static func readFile(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ReadError.unreadable(path, String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ReadError.unreadable(path, String(cString: strerror(errno))) }
+        var bytes: [UInt8] = []
+        var want = max(Int(info.st_size), 0) + 1  // one byte more notices a file that grew
+        while true {
+            var failure: Int32 = 0
+            let piece = [UInt8](unsafeUninitializedCapacity: want) { buffer, count in
+                count = 0
+                guard let base = buffer.baseAddress else { return }
+                while count < want {
+                    let n = Glibc.read(fd, base + count, want - count)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        break
+                    }
+                    if n == 0 { break }
+                    count += n
+                }
+            }
+            if failure != 0 { throw ReadError.unreadable(path, String(cString: strerror(failure))) }
+            if bytes.isEmpty { bytes = piece } else { bytes.append(contentsOf: piece) }
+            if piece.count < want { return bytes }
+            want = 65_536
         }
     }
 }

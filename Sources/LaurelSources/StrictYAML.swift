@@ -20,7 +20,10 @@ public enum SourceText {
     }
 
     /// Index of the first byte that is not part of valid UTF-8, if any.
-    public static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int? {
+    public static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int? { firstInvalidUTF8(in: bytes) }
+
+    /// Index of the first byte that is not part of valid UTF-8, in any buffer of bytes.
+    static func firstInvalidUTF8<Bytes: RandomAccessCollection>(in bytes: Bytes) -> Int? where Bytes.Element == UInt8, Bytes.Index == Int {
         var i = bytes.startIndex
         let end = bytes.endIndex
         while i < end {

@@ -180,7 +180,7 @@ extension SiteContext {
         view.set(.what, .text(support.verbLabels[Int(e.verb.rawValue)]))
         view.set(.source, sourceValue(e, prefixes: support.sourcePrefixes))
         view.set(.memo, memoValue(e))
-        if e.id >= 0 { view.set(.id, .slice(sources.ledger.ids.bytes(e.id))) }
+        if let id = sources.ledger.idBytes(of: e) { view.set(.id, .slice(id)) }
         switch e.verb {
         case .earn:
             let v = Int(outcome.ruleVersion)
