@@ -339,6 +339,8 @@ struct EngineRun: Sendable {
 
     mutating func applyLedger(of p: Int) {
         let list = inputs.entries(of: p)
+        accounts[p].entries.reserveCapacity(list.count)
+        accounts[p].lots.reserveCapacity(list.count)
         var k = list.startIndex
         while k < list.endIndex {
             let date = entries[Int(list[k])].date
@@ -621,17 +623,17 @@ struct EngineRun: Sendable {
     mutating func finish() {
         let kind = sources.settings.period
         for p in accounts.indices where isMine(p) {
-            var scores: [Period: Int64] = [:]
+            var scores = PeriodTotals(kind: kind)
             for lot in accounts[p].lots where !lot.cancelled {
-                scores[Period(kind: kind, containing: lot.date), default: 0] += lot.points
+                scores.add(lot.points, on: lot.date)
             }
             for i in accounts[p].entries {
                 let e = entries[Int(i)]
                 if e.verb == .deduct && e.person == Int32(p) && outcomes[Int(i)].applied && !outcomes[Int(i)].isReversed {
-                    scores[Period(kind: kind, containing: e.date), default: 0] -= e.points
+                    scores.add(-e.points, on: e.date)
                 }
             }
-            accounts[p].scores = scores.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            accounts[p].scores = scores.nonZero
             accounts[p].lifetime = accounts[p].scores.reduce(0) { $0 + $1.points }
             var groups: [Int32: Int64] = [:]
             for lot in accounts[p].lots where lot.isAvailable(on: asOf) {
@@ -677,5 +679,33 @@ extension PointsEngine {
         if let left = person.left, left < period.firstDay { return false }
         if let joined = person.joined, joined > period.lastDay || joined > asOf { return false }
         return true
+    }
+}
+
+/// Points per leaderboard period, added in (mostly) date order: the period of the last date is
+/// kept, so a person's hundred lots need a few calendar conversions, not a hundred, and no
+/// dictionary.
+struct PeriodTotals {
+    let kind: PeriodKind
+    private var totals: [(period: Period, points: Int64)] = []
+    private var current: (first: Int32, last: Int32, slot: Int) = (1, 0, -1)
+
+    init(kind: PeriodKind) { self.kind = kind }
+
+    mutating func add(_ points: Int64, on day: Day) {
+        if day.serial < current.first || day.serial > current.last {
+            let period = Period(kind: kind, containing: day)
+            let slot = totals.firstIndex { $0.period == period } ?? {
+                totals.append((period, 0))
+                return totals.count - 1
+            }()
+            current = (period.firstDay.serial, period.lastDay.serial, slot)
+        }
+        totals[current.slot].points += points
+    }
+
+    /// The periods whose total is not zero, oldest first.
+    var nonZero: [(period: Period, points: Int64)] {
+        totals.filter { $0.points != 0 }.sorted { $0.period < $1.period }
     }
 }

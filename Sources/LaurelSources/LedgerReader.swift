@@ -224,7 +224,7 @@ public struct LedgerReader: Sendable {
         let interned = entries.withUnsafeBufferPointer { buffer in
             let shared = SharedEntries(buffer: buffer)
             return Parallel.map(partitions, jobs: partitions) { [storage] part in
-            var result = Interned(table: SymbolTable(capacity: shared.buffer.count / (2 * partitions) + 16))
+            var result = Interned(table: SymbolTable(capacity: shared.buffer.count / partitions + 16))
             storage.withUnsafeBytes { raw in
                 do {
                     let entries = shared.buffer
