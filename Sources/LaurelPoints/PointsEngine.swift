@@ -84,6 +84,7 @@ public final class EntryOutcomes: @unchecked Sendable {
 
     init(count: Int) {
         slots = UnsafeMutableBufferPointer<EntryOutcome>.allocate(capacity: count)
+        HugePages.advise(slots)
         slots.initialize(repeating: EntryOutcome())
     }
 

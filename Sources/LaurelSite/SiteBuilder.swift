@@ -123,7 +123,7 @@ public enum SiteBuilder {
                     buffer.removeAll(keepingCapacity: true)
                     t.render(site.personPage(p, support: support), locale: locale, into: &buffer)
                     try sink.write(Address.file(Address.person(id)), buffer)
-                    let feed = site.personFeed(p)
+                    let feed = site.personFeed(p, support: support)
                     try sink.write(Address.personFeed(id), feed)
                     written += buffer.count + feed.count
                 }

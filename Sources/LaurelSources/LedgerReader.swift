@@ -64,18 +64,34 @@ public struct LedgerReader: Sendable {
     public static func gather(_ tree: SourceTree) -> Gathered {
         let paths = tree.paths(under: "ledger", suffix: ".ledger")
         var gathered = Gathered()
-        gathered.storage.reserveCapacity(paths.reduce(0) { $0 + (tree.files[$1]?.count ?? 0) })
+        var taken: [(path: String, bytes: [UInt8])] = []
+        var total = 0
         for path in paths {
             let bytes = tree.files[path] ?? []
-            if gathered.storage.count + bytes.count > LedgerReader.maxFileSize {
+            if total + bytes.count > LedgerReader.maxFileSize {
                 gathered.diagnostics.append(Diagnostic(path: tree.display(path), line: 1, column: 1,
                                                        message: "the ledger files add up to more than 1 GiB; archive old years into a separate portal"))
                 continue
             }
-            let start = gathered.storage.count
-            gathered.storage.append(contentsOf: bytes)
-            gathered.files.append(LedgerFile(path: String(path.dropFirst("ledger/".count)), displayPath: tree.display(path),
-                                             range: start..<gathered.storage.count))
+            taken.append((path, bytes))
+            total += bytes.count
+        }
+        gathered.storage = [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
+            HugePages.advise(UnsafeMutableRawPointer(buffer.baseAddress), bytes: total)
+            count = 0
+            for file in taken {
+                file.bytes.withUnsafeBufferPointer { source in
+                    guard let from = source.baseAddress, let to = buffer.baseAddress else { return }
+                    (to + count).initialize(from: from, count: source.count)
+                }
+                count += file.bytes.count
+            }
+        }
+        var start = 0
+        for file in taken {
+            gathered.files.append(LedgerFile(path: String(file.path.dropFirst("ledger/".count)), displayPath: tree.display(file.path),
+                                             range: start..<start + file.bytes.count))
+            start += file.bytes.count
         }
         return gathered
     }
@@ -176,6 +192,7 @@ public struct LedgerReader: Sendable {
         for entries in chunks { for e in entries { starts[Int(e.date.serial - lo) + 1] += 1 } }
         for i in 1...span { starts[i] += starts[i - 1] }
         return [LedgerEntry](unsafeUninitializedCapacity: total) { buffer, count in
+            HugePages.advise(buffer)
             for (c, entries) in chunks.enumerated() {
                 for (k, var e) in entries.enumerated() {
                     e.line += lineOffsets[c]

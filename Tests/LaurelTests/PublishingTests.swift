@@ -613,3 +613,28 @@ enum Tree {
                 sourceLocation: sourceLocation)
     }
 }
+
+@Suite("Content hash: tells changed pages apart")
+struct ContentHashTests {
+    @Test("every length and every single-byte change gives another hash; the same bytes the same hash")
+    func distinguishesChanges() {
+        var seen: Set<UInt64> = []
+        let page = Array("<tr><td>2026年11月28日 获得 签单 +340</td></tr>\n".utf8)
+        var bytes: [UInt8] = []
+        for k in 0..<200 {
+            bytes.append(page[k % page.count])
+            #expect(seen.insert(ContentHash.of(bytes)).inserted, "length \(bytes.count)")
+            #expect(ContentHash.of(bytes) == ContentHash.of(Array(bytes)))
+        }
+        let base = ContentHash.of(bytes)
+        for i in bytes.indices {
+            var changed = bytes
+            changed[i] ^= 1
+            #expect(ContentHash.of(changed) != base, "byte \(i)")
+        }
+        // Swapping two 8-byte words of one 32-byte block changes the hash too.
+        var swapped = bytes
+        swapped.replaceSubrange(0..<16, with: bytes[8..<16] + bytes[0..<8])
+        #expect(ContentHash.of(swapped) != base)
+    }
+}
