@@ -584,3 +584,36 @@ struct SiteTests {
         #expect(orphans.isEmpty, "pages no link reaches: \(orphans)")
     }
 }
+
+@Suite("Leaderboards: only the places shown are sorted")
+struct BoardSelectionTests {
+    @Test("the k-th largest score agrees with sorting, with ties, runs and negative scores")
+    func kthLargest() {
+        var generator = SplitMix(seed: 7)
+        for round in 0..<400 {
+            let n = 1 + Int(generator.next() % 300)
+            let spread = [3, 50, 1_000_000][round % 3]
+            var values = (0..<n).map { _ in Int64(generator.next() % UInt64(spread)) - Int64(spread / 3) }
+            if round % 7 == 0 { values.sort() }
+            if round % 11 == 0 { values.sort(by: >) }
+            let sorted = values.sorted(by: >)
+            for k in [1, 2, n / 2 + 1, n].filter({ $0 >= 1 && $0 <= n }) {
+                var copy = values
+                #expect(Board.largest(k, in: &copy) == sorted[k - 1], "n \(n) k \(k)")
+                #expect(copy.sorted() == values.sorted())
+            }
+        }
+    }
+
+    struct SplitMix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+}

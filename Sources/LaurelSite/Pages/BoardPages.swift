@@ -17,7 +17,8 @@ extension SiteContext {
         }
         let order = Board.nameOrder(sources)
         return Parallel.map(specs.count, jobs: jobs) { [self, specs] i in
-            Board(scores, sources, period: specs[i].0, category: specs[i].1, asOf: book.asOf, nameOrder: order)
+            Board(scores, sources, period: specs[i].0, category: specs[i].1, asOf: book.asOf, nameOrder: order,
+                  limit: specs[i].1 == nil ? nil : SiteContext.boardLength)
         }
     }
 
@@ -29,11 +30,11 @@ extension SiteContext {
         let full = isCurrent && board.category == nil
         let shown = full ? board.order[...] : board.order.prefix(SiteContext.boardLength)
         var info = View([(.period, .period(board.period)), (.kind, .text(label("period." + board.period.kind.rawValue))),
-                         (.count, .number(Int64(board.order.count))), (.current, .bool(board.period == book.period && board.category == nil))])
+                         (.count, .number(Int64(board.count))), (.current, .bool(board.period == book.period && board.category == nil))])
         info.set(.category, categoryName.map { .text($0) })
         root.set(.board, .object(info))
         root.set(.rows, .list(shown.map { row($0.person, score: $0.score, rank: $0.rank, from: at) }))
-        root.set(.more, .number(Int64(board.order.count - shown.count)))
+        root.set(.more, .number(Int64(board.count - shown.count)))
         if board.category == nil { root.set(.teams, .list(teamRows(board, from: at))) }
         var categories = [View([(.name, .text(label("leaderboard.all"))), (.url, .text(Address.link(from: at, to: Address.board(board.period)))),
                                 (.current, .bool(board.category == nil))])]

@@ -98,7 +98,10 @@ struct Board: Sendable {
     let period: Period
     let category: Int?
     /// Ranked people in display order: score descending, then name, then id (FORMAT.md 8.4).
+    /// Every ranked person, or only the first `limit` places when the board was made with one.
     let order: [(person: Int, score: Int64, rank: Int)]
+    /// How many people the board ranks (also when `order` holds only the first places).
+    let count: Int
 
     /// Each person's position when sorted by name, then id: ties on a board are shown in it.
     static func nameOrder(_ sources: PortalSources) -> [Int32] {
@@ -111,16 +114,27 @@ struct Board: Sendable {
         return order
     }
 
-    init(_ table: ScoreTable, _ sources: PortalSources, period: Period, category: Int?, asOf: Day, nameOrder: [Int32]) {
+    /// `limit`: keep only the first places (category boards show the top 100 of 10,000; only
+    /// those are sorted). A rank counts everyone above, so the places kept are exact.
+    init(_ table: ScoreTable, _ sources: PortalSources, period: Period, category: Int?, asOf: Day, nameOrder: [Int32], limit: Int? = nil) {
         self.period = period
         self.category = category
         var eligible: [(person: Int, score: Int64)] = []
+        eligible.reserveCapacity(sources.people.count)
         for (p, person) in sources.people.enumerated() where PointsEngine.isRanked(person, in: period, asOf: asOf) {
             eligible.append((p, table.score(person: p, in: period, category: category)))
+        }
+        count = eligible.count
+        if let limit, limit > 0, eligible.count > limit {
+            // Only scores at or above the limit-th highest can be shown.
+            var scores = eligible.map(\.score)
+            let threshold = Board.largest(limit, in: &scores)
+            eligible.removeAll { $0.score < threshold }
         }
         eligible.sort { a, b in
             a.score != b.score ? a.score > b.score : nameOrder[a.person] < nameOrder[b.person]
         }
+        if let limit, eligible.count > limit { eligible.removeLast(eligible.count - limit) }
         var ranked: [(Int, Int64, Int)] = []
         ranked.reserveCapacity(eligible.count)
         for (i, item) in eligible.enumerated() {
@@ -128,6 +142,29 @@ struct Board: Sendable {
             ranked.append((item.person, item.score, rank))
         }
         order = ranked
+    }
+
+    /// The k-th largest value (k from 1), by quickselect; reorders `values`.
+    static func largest(_ k: Int, in values: inout [Int64]) -> Int64 {
+        var low = 0, high = values.count - 1
+        let target = k - 1  // index in descending order
+        while low < high {
+            // Median of three as the pivot, so sorted input stays linear.
+            let mid = low + (high - low) / 2
+            let pivot = max(min(values[low], values[mid]), min(max(values[low], values[mid]), values[high]))
+            var i = low, j = high
+            while i <= j {
+                while values[i] > pivot { i += 1 }
+                while values[j] < pivot { j -= 1 }
+                if i <= j {
+                    values.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if target <= j { high = j } else if target >= i { low = i } else { return values[target] }
+        }
+        return values[target]
     }
 
     /// Team standings: total of the ranked members' scores, and per head.
