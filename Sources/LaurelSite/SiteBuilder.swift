@@ -49,7 +49,7 @@ public struct SiteStats: Sendable {
 public enum SiteBuilder {
     public static func build(_ run: PortalRun, theme: Theme, contentAssets: [String: [UInt8]], jobs: Int, sink: SiteSink) throws -> SiteStats {
         guard let book = run.book else { return SiteStats() }
-        let site = SiteContext(sources: run.sources, book: book, theme: theme).withBodies(jobs: jobs)
+        let site = SiteContext(sources: run.sources, book: book, theme: theme, jobs: jobs).withBodies(jobs: jobs)
         let sources = run.sources
         let boards = site.boards(jobs: jobs)
         let current = boards.first { $0.period == book.period && $0.category == nil }
@@ -100,13 +100,30 @@ public enum SiteBuilder {
         let fixedJobs = jobs_
         let addresses = fixedJobs.count
 
+        // Files made without templates; people.json is large, so these start first.
+        let sitemapAddresses = (fixedJobs.map(\.address) + sources.people.map { Address.person($0.id) }).filter { $0 != Address.notFound }
+        var rawJobs: [(path: String, bytes: @Sendable () -> [UInt8])] = [
+            ("data/people.json", { Array(PeopleExport.json(sources, book).utf8) }),
+            (Address.newsFeed, { site.newsFeed() }),
+            (Address.sitemap, { Array(site.sitemap(sitemapAddresses).utf8) }),
+        ]
+        for asset in theme.assets { rawJobs.append((Address.themeAssets + asset.path, { asset.bytes })) }
+        for (path, bytes) in contentAssets.sorted(by: { $0.key < $1.key }) { rawJobs.append((Address.contentAssets + path, { bytes })) }
+        let rawFiles = rawJobs
+
         // Person pages are most of the work: render them in chunks on every core.
         let people = sources.people.count
         let chunk = max(1, people / max(1, jobs * 8))
         let personChunks = stride(from: 0, to: people, by: chunk).map { $0..<min($0 + chunk, people) }
-        let total = fixedJobs.count + personChunks.count
+        let total = rawFiles.count + fixedJobs.count + personChunks.count
         let results = Parallel.map(total, jobs: jobs) { k -> Result<Int, Error> in
             do {
+                if k < rawFiles.count {
+                    let bytes = rawFiles[k].bytes()
+                    try sink.write(rawFiles[k].path, bytes)
+                    return .success(bytes.count)
+                }
+                let k = k - rawFiles.count
                 if k < fixedJobs.count {
                     let job = fixedJobs[k]
                     guard let t = theme.pages[job.template] else { return .success(0) }
@@ -140,20 +157,7 @@ public enum SiteBuilder {
             }
         }
         stats.pages = addresses + people
-        stats.files = stats.pages + people
-
-        // Files made without templates.
-        var extra: [(String, [UInt8])] = [("data/people.json", Array(PeopleExport.json(sources, book).utf8)),
-                                          (Address.newsFeed, site.newsFeed())]
-        let all = fixedJobs.map(\.address) + sources.people.map { Address.person($0.id) }
-        extra.append((Address.sitemap, Array(site.sitemap(all.filter { $0 != Address.notFound }).utf8)))
-        for asset in theme.assets { extra.append((Address.themeAssets + asset.path, asset.bytes)) }
-        for (path, bytes) in contentAssets.sorted(by: { $0.key < $1.key }) { extra.append((Address.contentAssets + path, bytes)) }
-        for (path, bytes) in extra {
-            try sink.write(path, bytes)
-            stats.files += 1
-            stats.bytes += bytes.count
-        }
+        stats.files = stats.pages + people + rawFiles.count
         return stats
     }
 }

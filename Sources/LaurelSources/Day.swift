@@ -223,3 +223,24 @@ public enum ExpiryPolicy: Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// `Day.monthIndex` for days that mostly come in order (a person's lots, a ledger): the
+/// bounds of the last month are kept, so most days cost two comparisons, not a calendar
+/// conversion.
+public struct MonthIndexCache: Sendable {
+    private var first: Int32 = 1
+    private var last: Int32 = 0
+    private var index = 0
+
+    public init() {}
+
+    public mutating func monthIndex(of day: Day) -> Int {
+        if day.serial < first || day.serial > last {
+            index = day.monthIndex
+            let period = Period(kind: .month, index: index)
+            first = period.firstDay.serial
+            last = period.lastDay.serial
+        }
+        return index
+    }
+}

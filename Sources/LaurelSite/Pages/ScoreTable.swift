@@ -12,41 +12,53 @@ struct ScoreTable: Sendable {
     /// [person][month][category], flattened.
     private let points: [Int64]
 
-    init(sources: PortalSources, book: PointsBook) {
+    init(sources: PortalSources, book: PointsBook, jobs: Int = 1) {
         categories = ScoreTable.categoryOrder(sources)
         let categoryIndex = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
         let other = categoryIndex["other"] ?? 0
         let ruleCategory = sources.rules.map { categoryIndex[$0.category] ?? other }
-        var first = book.asOf.monthIndex
+        var earliest = book.asOf
         for account in book.accounts {
-            for lot in account.lots { first = min(first, lot.date.monthIndex) }
+            for lot in account.lots where lot.date < earliest { earliest = lot.date }
         }
+        let first = earliest.monthIndex
         firstMonth = first
         monthCount = book.asOf.monthIndex - first + 1
         let c = categories.count, m = monthCount
-        var table = [Int64](repeating: 0, count: sources.people.count * m * c)
-        let entries = sources.ledger.entries
-        for (p, account) in book.accounts.enumerated() {
-            let base = p * m * c
-            for lot in account.lots where !lot.cancelled && lot.points != 0 {
-                let category: Int
-                if let t = lot.targetIndex {
-                    category = ruleCategory[Int(sources.targets[t].rule)]
-                } else {
-                    let e = entries[Int(lot.origin)]
-                    category = e.subject >= 0 ? ruleCategory[Int(e.subject)] : other
+        // People are independent: their rows are made in ranges on every core, then joined.
+        let people = sources.people.count
+        let chunk = max(256, people / max(1, jobs * 4))
+        let ranges = stride(from: 0, to: people, by: chunk).map { $0..<min($0 + chunk, people) }
+        let parts = Parallel.map(ranges.count, jobs: jobs) { k -> [Int64] in
+            let range = ranges[k]
+            var table = [Int64](repeating: 0, count: range.count * m * c)
+            let entries = sources.ledger.entries
+            var months = MonthIndexCache()
+            for p in range {
+                let account = book.accounts[p]
+                let base = (p - range.lowerBound) * m * c
+                for lot in account.lots where !lot.cancelled && lot.points != 0 {
+                    let category: Int
+                    if let t = lot.targetIndex {
+                        category = ruleCategory[Int(sources.targets[t].rule)]
+                    } else {
+                        let e = entries[Int(lot.origin)]
+                        category = e.subject >= 0 ? ruleCategory[Int(e.subject)] : other
+                    }
+                    table[base + (months.monthIndex(of: lot.date) - first) * c + category] += lot.points
                 }
-                table[base + (lot.date.monthIndex - first) * c + category] += lot.points
-            }
-            for i in account.entries {
-                let e = entries[Int(i)]
-                let outcome = book.outcomes[Int(i)]
-                if e.verb == .deduct && outcome.applied && !outcome.isReversed {
-                    table[base + (e.date.monthIndex - first) * c + other] -= e.points
+                for i in account.entries {
+                    let e = entries[Int(i)]
+                    guard e.verb == .deduct else { continue }
+                    let outcome = book.outcomes[Int(i)]
+                    if outcome.applied && !outcome.isReversed {
+                        table[base + (months.monthIndex(of: e.date) - first) * c + other] -= e.points
+                    }
                 }
             }
+            return table
         }
-        points = table
+        points = parts.count == 1 ? parts[0] : Array(parts.joined())
     }
 
     /// Categories in the order rules.yaml first names them, `other` last.

@@ -28,12 +28,12 @@ struct SiteContext: Sendable {
     let personURLs: [[String]]
     let teamURLs: [[String]]
 
-    init(sources: PortalSources, book: PointsBook, theme: Theme) {
+    init(sources: PortalSources, book: PointsBook, theme: Theme, jobs: Int = 1) {
         self.sources = sources
         self.book = book
         self.theme = theme
         locale = sources.settings.locale
-        scores = ScoreTable(sources: sources, book: book)
+        scores = ScoreTable(sources: sources, book: book, jobs: jobs)
         var published: [String: Int] = [:]
         for (i, page) in sources.pages.enumerated() where !page.draft && (page.date.map { $0 <= book.asOf } ?? true) {
             published[page.path] = i
