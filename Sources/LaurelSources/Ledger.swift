@@ -17,10 +17,15 @@ public enum Verb: UInt8, Sendable, CaseIterable {
 /// One line of a ledger file, parsed and resolved to roster, rule and reward indices.
 /// Kept small and flat: a department has a million of them.
 public struct LedgerEntry: Sendable {
+    // Wide fields first, so the entry packs into 80 bytes (a million of them are read in
+    // every build).
+    /// earn: `amount:` (-1 when absent).
+    public var amount: Int64 = -1
+    /// award, deduct, balance: POINTS.
+    public var points: Int64 = 0
+    /// earn, redeem: `qty:` (1 when absent).
+    public var qty: Int64 = 1
     public var date: Day
-    public var verb: Verb
-    /// False when the entry has an error and is left out (FORMAT.md 7.4).
-    public var isValid: Bool = true
     /// Index into `Ledger.files` and 1-based line.
     public var file: Int32
     public var line: Int32
@@ -28,12 +33,6 @@ public struct LedgerEntry: Sendable {
     /// earn: the rule; redeem: the reward; award: the `rule:` (category only); reverse: the
     /// index of the reversed entry in `Ledger.entries` once resolved.
     public var subject: Int32 = -1
-    /// earn: `amount:` (-1 when absent).
-    public var amount: Int64 = -1
-    /// award, deduct, balance: POINTS.
-    public var points: Int64 = 0
-    /// earn, redeem: `qty:` (1 when absent).
-    public var qty: Int64 = 1
     /// The approver of an award or deduct.
     public var by: Int32 = -1
     /// The entry's own index in `Ledger.entries` when it has a valid, unique `id:` (its text is
@@ -42,11 +41,15 @@ public struct LedgerEntry: Sendable {
     /// The memo's bytes inside the quotes, as an offset into `Ledger.storage` (-1: no memo).
     public var memoStart: Int32 = -1
     public var memoLength: Int32 = 0
-    /// Where the `id:` value and a reverse's target id lie in `Ledger.storage`, until interned.
+    /// Where the `id:` value and a reverse's target id lie in `Ledger.storage` (the target's
+    /// only until it is resolved).
     var idStart: Int32 = -1
-    var idLength: Int16 = 0
     var referenceStart: Int32 = -1
+    var idLength: Int16 = 0
     var referenceLength: Int16 = 0
+    public var verb: Verb
+    /// False when the entry has an error and is left out (FORMAT.md 7.4).
+    public var isValid: Bool = true
 
     public init(date: Day, verb: Verb, file: Int32, line: Int32) {
         self.date = date
@@ -58,7 +61,7 @@ public struct LedgerEntry: Sendable {
     public var hasMemo: Bool { memoStart >= 0 }
 }
 
-/// One ledger file: its path and where its bytes lie in `Ledger.storage`.
+/// One ledger file: its path and where its bytes lay in `Ledger.storage` while it was read.
 public struct LedgerFile: Sendable {
     /// Path relative to `ledger/`, e.g. `2026/2026-Q1.ledger`.
     public let path: String
@@ -70,7 +73,8 @@ public struct LedgerFile: Sendable {
 /// Every ledger entry of a portal in ledger order (FORMAT.md 7.3): by date, then file path,
 /// then line. `entries` is already in that order.
 public struct Ledger: Sendable {
-    /// The bytes of every ledger file, one after the other (memos are decoded on demand).
+    /// While reading, the bytes of every ledger file one after the other; once read, only the
+    /// memos and ids, which `memoStart` and `idStart` point into (memos are unescaped on demand).
     public var storage: [UInt8]
     public var files: [LedgerFile]
     public var entries: [LedgerEntry]

@@ -255,6 +255,17 @@ public struct Template: Sendable {
         return inner.value(op.k2)
     }
 
+    /// Where the first name of `op` is found: the stack level and the field's index.
+    @inline(__always)
+    static func locate(_ key: ViewKey, _ views: UnsafeBufferPointer<View>) -> (level: Int, index: Int)? {
+        var level = views.count - 1
+        while level >= 0 {
+            if let i = views[level].index(key) { return (level, i) }
+            level -= 1
+        }
+        return nil
+    }
+
     static func run(_ ops: UnsafeBufferPointer<Op>, _ pool: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
                     _ stack: inout [View], _ item: TemplateValue?, _ locale: PortalSettings.Locale, _ out: inout [UInt8]) {
         var pc = range.lowerBound
@@ -265,7 +276,17 @@ public struct Template: Sendable {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: pool[Int(op.a)..<Int(op.a + op.b)]))
                 pc += 1
             case .variable, .rawVariable:
-                if let value = lookup(op, stack) { HTMLWriter.write(value, raw: op.kind == .rawVariable, locale: locale, into: &out) }
+                if op.count == 1 {
+                    // Written where it lies: no copy of the value, so no retain and release per name.
+                    stack.withUnsafeBufferPointer { views in
+                        guard let at = locate(op.k0, views) else { return }
+                        views[at.level].fields.withUnsafeBufferPointer { fields in
+                            HTMLWriter.write(fields[at.index].value, raw: op.kind == .rawVariable, locale: locale, into: &out)
+                        }
+                    }
+                } else if let value = lookup(op, stack) {
+                    HTMLWriter.write(value, raw: op.kind == .rawVariable, locale: locale, into: &out)
+                }
                 pc += 1
             case .current, .rawCurrent:
                 if let item { HTMLWriter.write(item, raw: op.kind == .rawCurrent, locale: locale, into: &out) }
@@ -273,13 +294,34 @@ public struct Template: Sendable {
             case .section, .inverted:
                 let body = (pc + 1)..<Int(op.a)
                 pc = Int(op.a)
-                let value = lookup(op, stack)
-                let truthy = value?.isTruthy ?? false
+                // Most sections test a flag or a plain value; only objects and lists are copied.
+                var truthy = false
+                var nested = false
+                if op.count == 1 {
+                    stack.withUnsafeBufferPointer { views in
+                        guard let at = locate(op.k0, views) else { return }
+                        views[at.level].fields.withUnsafeBufferPointer { fields in
+                            let value = fields[at.index].value
+                            truthy = value.isTruthy
+                            switch value {
+                            case .list, .rows, .object: nested = true
+                            default: nested = false
+                            }
+                        }
+                    }
+                } else if let value = lookup(op, stack) {
+                    truthy = value.isTruthy
+                    nested = true
+                }
                 if op.kind == .inverted {
                     if !truthy { run(ops, pool, body, &stack, item, locale, &out) }
                     continue
                 }
-                guard truthy, let value else { continue }
+                guard truthy else { continue }
+                guard nested, let value = lookup(op, stack) else {
+                    run(ops, pool, body, &stack, item, locale, &out)
+                    continue
+                }
                 switch value {
                 case .list(let items):
                     for element in items {
@@ -326,8 +368,10 @@ extension String {
 /// Writes template values as HTML bytes: escaping, number grouping and dates per locale.
 enum HTMLWriter {
     static func escape(_ s: String, into out: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { escape($0, into: &out) }
+        // Native strings are read in place; only a bridged or lazy one is copied.
+        if s.utf8.withContiguousStorageIfAvailable({ escape($0, into: &out) }) != nil { return }
+        var copy = s
+        copy.withUTF8 { escape($0, into: &out) }
     }
 
     static func escape(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) {
@@ -361,7 +405,12 @@ enum HTMLWriter {
     static func write(_ value: TemplateValue, raw: Bool, locale: PortalSettings.Locale, into out: inout [UInt8]) {
         switch value {
         case .text(let s): escape(s, into: &out)  // even in {{{ }}}: text is never trusted
-        case .html(let s): if raw { out.append(contentsOf: s.utf8) } else { escape(s, into: &out) }
+        case .html(let s):
+            if raw {
+                if s.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil { out.append(contentsOf: s.utf8) }
+            } else {
+                escape(s, into: &out)
+            }
         case .number(let n): group(n, into: &out)
         case .signed(let n):
             if n > 0 { out.append(43) }
