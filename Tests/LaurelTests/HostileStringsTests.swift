@@ -143,7 +143,7 @@ struct HostileStringsTests {
             .with("pages/about.md", "---\ntitle: \(yaml("关于"))\n---\n[培训](page:training/hostile)\n\n" + markdownAttack)
             .ledger("""
             2026-01-05 earn    zhang-wei  deal-won  amount:250000  id:crm-1  \(memo(earnMemo))
-            2026-01-06 earn    li-na      training  qty:2  id:lms-1  "<b>bold</b> & <i>"
+            2026-01-06 earn    li-na      training  qty:2  id:lms-1  "<b>bold</b> & <u>"
             2026-01-10 award   li-na      50  by:zhang-wei  \(memo(awardMemo))
             2026-02-01 redeem  zhang-wei  gift-card-200  id:rdm-1  \(memo(redeemMemo))
 
@@ -182,7 +182,7 @@ struct HostileStringsTests {
             #expect(!lower.contains(#"href="javascript:"#) && !lower.contains(#"src="javascript:"#), "\(path)")
             #expect(!lower.contains(#"href="vbscript:"#) && !lower.contains(#"href="data:text"#), "\(path)")
             #expect(!text.contains("<img src=x"), "\(path)")
-            #expect(!text.contains("<b>bold</b>") && !text.contains("<i>"), "\(path)")
+            #expect(!text.contains("<b>bold</b>") && !text.contains("<u>"), "\(path)")
             // `onerror=` survives only as text after an escaped `<img` (&lt;img / \u003cimg).
             var searchFrom = text.startIndex
             while let hit = text.range(of: "onerror=", range: searchFrom..<text.endIndex) {
@@ -210,15 +210,15 @@ struct HostileStringsTests {
         #expect(html.contains(">\(Self.html(Self.teamName))</a>"))
         #expect(html.contains(">\(Self.html(Self.ruleName))</a>"))
         #expect(html.contains(">\(Self.html(Self.rewardName))</a>"))
-        #expect(html.contains("<span class=\"memo\">\(Self.html(Self.earnMemo))</span>"))
-        #expect(html.contains("<span class=\"memo\">\(Self.html(Self.redeemMemo))</span>"))
+        #expect(html.contains("<i>\(Self.html(Self.earnMemo))</i>"))
+        #expect(html.contains("<i>\(Self.html(Self.redeemMemo))</i>"))
         #expect(html.contains(Self.html(Self.titleName)))
         #expect(html.contains(Self.html(Self.badgeName)))
         #expect(html.contains("title=\"\(Self.html(Self.personName))\""))
         let other = try Self.page("people/li-na/index.html")
         #expect(other.contains("<h1>李娜 {{site.title}} {{{x}}}\u{2028}</h1>"))
-        #expect(other.contains("<span class=\"memo\">\(Self.html(Self.awardMemo))</span>"))
-        #expect(other.contains("<span class=\"memo\">&lt;b&gt;bold&lt;/b&gt; &amp; &lt;i&gt;</span>"))
+        #expect(other.contains("<i>\(Self.html(Self.awardMemo))</i>"))
+        #expect(other.contains("<i>&lt;b&gt;bold&lt;/b&gt; &amp; &lt;u&gt;</i>"))
     }
 
     @Test("leaderboards, people, team, home and TV pages show names escaped")
