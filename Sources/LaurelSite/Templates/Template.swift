@@ -220,10 +220,11 @@ public struct Template: Sendable {
 
     /// Renders with `root` as the outermost context, appending to `out`.
     public func render(_ root: View, locale: PortalSettings.Locale, into out: inout [UInt8]) {
-        var stack: [View] = [root]
+        var frames: [Frame] = []
+        frames.reserveCapacity(16)
         ops.withUnsafeBufferPointer { ops in
             pool.withUnsafeBufferPointer { pool in
-                Template.run(ops, pool, 0..<ops.count, &stack, nil, locale, &out)
+                Template.enter(root, ops, pool, 0..<ops.count, &frames, nil, locale, &out)
             }
         }
     }
@@ -235,39 +236,63 @@ public struct Template: Sendable {
         return out
     }
 
-    /// Mustache name resolution: the first object on the stack (innermost first) that has the
-    /// first name, then down the dotted path.
-    @inline(__always)
-    static func lookup(_ op: Op, _ stack: [View]) -> TemplateValue? {
-        var level = stack.count - 1
-        var found: TemplateValue?
-        while level >= 0 {
-            if let i = stack[level].index(op.k0) {
-                found = stack[level].value(at: i)
-                break
+    typealias Field = (key: ViewKey, value: TemplateValue)
+
+    /// One object on the context stack: its fields, borrowed for as long as its section runs
+    /// (the object is kept alive by the caller), and which keys it has. Frames hold no
+    /// references, so entering and leaving a row costs no reference counting.
+    struct Frame {
+        let fields: UnsafeBufferPointer<Field>
+        let present: (UInt64, UInt64, UInt64)
+
+        @inline(__always)
+        func index(_ key: ViewKey) -> Int? {
+            guard View.has(key, in: present) else { return nil }
+            var i = 0
+            while i < fields.count {
+                if fields[i].key == key { return i }
+                i += 1
             }
+            return nil
+        }
+    }
+
+    /// Runs `range` with `view` pushed as the innermost object.
+    @inline(__always)
+    static func enter(_ view: View, _ ops: UnsafeBufferPointer<Op>, _ pool: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
+                      _ frames: inout [Frame], _ item: TemplateValue?, _ locale: PortalSettings.Locale, _ out: inout [UInt8]) {
+        view.fields.withUnsafeBufferPointer { fields in
+            frames.append(Frame(fields: fields, present: view.present))
+            run(ops, pool, range, &frames, item, locale, &out)
+            frames.removeLast()
+        }
+    }
+
+    /// The field a one-name op refers to: the innermost object that has the name.
+    @inline(__always)
+    static func locate(_ key: ViewKey, _ frames: [Frame]) -> UnsafePointer<Field>? {
+        var level = frames.count - 1
+        while level >= 0 {
+            let frame = frames[level]
+            if let i = frame.index(key), let base = frame.fields.baseAddress { return base + i }
             level -= 1
         }
-        guard op.count > 1, let first = found else { return found }
+        return nil
+    }
+
+    /// Mustache name resolution: the first object on the stack (innermost first) that has the
+    /// first name, then down the dotted path.
+    static func lookup(_ op: Op, _ frames: [Frame]) -> TemplateValue? {
+        guard let first = locate(op.k0, frames)?.pointee.value else { return nil }
+        guard op.count > 1 else { return first }
         guard case .object(let view) = first, let second = view.value(op.k1) else { return nil }
         guard op.count > 2 else { return second }
         guard case .object(let inner) = second else { return nil }
         return inner.value(op.k2)
     }
 
-    /// Where the first name of `op` is found: the stack level and the field's index.
-    @inline(__always)
-    static func locate(_ key: ViewKey, _ views: UnsafeBufferPointer<View>) -> (level: Int, index: Int)? {
-        var level = views.count - 1
-        while level >= 0 {
-            if let i = views[level].index(key) { return (level, i) }
-            level -= 1
-        }
-        return nil
-    }
-
     static func run(_ ops: UnsafeBufferPointer<Op>, _ pool: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
-                    _ stack: inout [View], _ item: TemplateValue?, _ locale: PortalSettings.Locale, _ out: inout [UInt8]) {
+                    _ frames: inout [Frame], _ item: TemplateValue?, _ locale: PortalSettings.Locale, _ out: inout [UInt8]) {
         var pc = range.lowerBound
         while pc < range.upperBound {
             let op = ops[pc]
@@ -277,14 +302,11 @@ public struct Template: Sendable {
                 pc += 1
             case .variable, .rawVariable:
                 if op.count == 1 {
-                    // Written where it lies: no copy of the value, so no retain and release per name.
-                    stack.withUnsafeBufferPointer { views in
-                        guard let at = locate(op.k0, views) else { return }
-                        views[at.level].fields.withUnsafeBufferPointer { fields in
-                            HTMLWriter.write(fields[at.index].value, raw: op.kind == .rawVariable, locale: locale, into: &out)
-                        }
+                    // Written where it lies: no copy of the value.
+                    if let field = locate(op.k0, frames) {
+                        HTMLWriter.write(field.pointee.value, raw: op.kind == .rawVariable, locale: locale, into: &out)
                     }
-                } else if let value = lookup(op, stack) {
+                } else if let value = lookup(op, frames) {
                     HTMLWriter.write(value, raw: op.kind == .rawVariable, locale: locale, into: &out)
                 }
                 pc += 1
@@ -298,58 +320,47 @@ public struct Template: Sendable {
                 var truthy = false
                 var nested = false
                 if op.count == 1 {
-                    stack.withUnsafeBufferPointer { views in
-                        guard let at = locate(op.k0, views) else { return }
-                        views[at.level].fields.withUnsafeBufferPointer { fields in
-                            let value = fields[at.index].value
-                            truthy = value.isTruthy
-                            switch value {
-                            case .list, .rows, .object: nested = true
-                            default: nested = false
-                            }
+                    if let field = locate(op.k0, frames) {
+                        truthy = field.pointee.value.isTruthy
+                        switch field.pointee.value {
+                        case .list, .rows, .object: nested = true
+                        default: nested = false
                         }
                     }
-                } else if let value = lookup(op, stack) {
+                } else if let value = lookup(op, frames) {
                     truthy = value.isTruthy
                     nested = true
                 }
                 if op.kind == .inverted {
-                    if !truthy { run(ops, pool, body, &stack, item, locale, &out) }
+                    if !truthy { run(ops, pool, body, &frames, item, locale, &out) }
                     continue
                 }
                 guard truthy else { continue }
-                guard nested, let value = lookup(op, stack) else {
-                    run(ops, pool, body, &stack, item, locale, &out)
+                guard nested, let value = lookup(op, frames) else {
+                    run(ops, pool, body, &frames, item, locale, &out)
                     continue
                 }
                 switch value {
                 case .list(let items):
                     for element in items {
                         if case .object(let view) = element {
-                            stack.append(view)
-                            run(ops, pool, body, &stack, element, locale, &out)
-                            stack.removeLast()
+                            enter(view, ops, pool, body, &frames, element, locale, &out)
                         } else {
-                            run(ops, pool, body, &stack, element, locale, &out)
+                            run(ops, pool, body, &frames, element, locale, &out)
                         }
                     }
                 case .rows(let rows):
-                    // One view, refilled per row; the stack slot is reused so nothing is
-                    // retained per row beyond the row's own values.
-                    stack.append(View(capacity: 16))
-                    let top = stack.count - 1
+                    // One view, refilled per row: its storage is reused from row to row.
+                    var row = View(capacity: 16)
                     for i in 0..<rows.count {
-                        stack[top].removeAll()
-                        rows.fill(i, &stack[top])
-                        run(ops, pool, body, &stack, item, locale, &out)
+                        row.removeAll()
+                        rows.fill(i, &row)
+                        enter(row, ops, pool, body, &frames, item, locale, &out)
                     }
-                    stack.removeLast()
                 case .object(let view):
-                    stack.append(view)
-                    run(ops, pool, body, &stack, item, locale, &out)
-                    stack.removeLast()
+                    enter(view, ops, pool, body, &frames, item, locale, &out)
                 default:
-                    run(ops, pool, body, &stack, item, locale, &out)
+                    run(ops, pool, body, &frames, item, locale, &out)
                 }
             }
         }

@@ -48,7 +48,7 @@ public enum TemplateValue: Sendable {
 /// key answers "not here" without scanning the fields.
 public struct View: Sendable {
     public private(set) var fields: [(key: ViewKey, value: TemplateValue)]
-    private var present: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    private(set) var present: (UInt64, UInt64, UInt64) = (0, 0, 0)
 
     public init(_ fields: [(ViewKey, TemplateValue)] = []) {
         self.fields = []
@@ -62,7 +62,10 @@ public struct View: Sendable {
     }
 
     @inline(__always)
-    func has(_ key: ViewKey) -> Bool {
+    func has(_ key: ViewKey) -> Bool { View.has(key, in: present) }
+
+    @inline(__always)
+    static func has(_ key: ViewKey, in present: (UInt64, UInt64, UInt64)) -> Bool {
         let bit = Int(key.ordinal)
         let word: UInt64
         switch bit >> 6 {
