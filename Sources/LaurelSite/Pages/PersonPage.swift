@@ -108,7 +108,7 @@ extension SiteContext {
         // The lots that make up the balance: unspent, not cancelled, not expired.
         root.set(.lots, .list(account.lots.reversed().filter { $0.isAvailable(on: book.asOf) }.map { lot in
             var view = View([(.date, .day(lot.date)), (.points, .number(lot.points)), (.remaining, .number(lot.remaining)),
-                             (.cancelled, .bool(lot.cancelled)), (.source, .text(lotSource(lot)))])
+                             (.cancelled, .bool(lot.cancelled)), (.source, lotSource(lot, support: support))])
             if let last = lot.lastValid {
                 view.set(.lastvalid, .day(last))
                 view.set(.expired, .bool(last < book.asOf))
@@ -135,9 +135,10 @@ extension SiteContext {
         return root
     }
 
-    func lotSource(_ lot: Lot) -> String {
-        if let t = lot.targetIndex { return sources.rules[Int(sources.targets[t].rule)].name + " · " + sources.targets[t].period.description }
-        return source(sources.ledger.entries[Int(lot.origin)])
+    /// Where a lot came from: the ledger line of its entry, or the target it rewarded.
+    func lotSource(_ lot: Lot, support: PersonPageSupport) -> TemplateValue {
+        if let t = lot.targetIndex { return .text(sources.rules[Int(sources.targets[t].rule)].name + " · " + sources.targets[t].period.description) }
+        return sourceValue(sources.ledger.entries[Int(lot.origin)], prefixes: support.sourcePrefixes)
     }
 
     /// Every entry of the person, newest first, with target bonuses in their place. A person
