@@ -637,4 +637,14 @@ struct ContentHashTests {
         swapped.replaceSubrange(0..<16, with: bytes[8..<16] + bytes[0..<8])
         #expect(ContentHash.of(swapped) != base)
     }
+
+    @Test("only relative paths without empty, '.' or '..' segments are written", arguments: [
+        ("index.html", true), ("people/zhang-wei/index.html", true), ("a/.../b", true), ("a/.hidden", true), ("x..y/z", true),
+        ("", false), ("/etc/passwd", false), ("../x", false), ("a/../b", false), ("a/./b", false), ("a//b", false),
+        ("a/", false), (".", false), ("..", false), ("people/..", false),
+    ])
+    func safePaths(_ path: String, _ safe: Bool) {
+        #expect(Publisher.isSafe(path) == safe, "\(path)")
+    }
 }
+

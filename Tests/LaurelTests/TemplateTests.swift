@@ -478,6 +478,18 @@ struct TemplateTests {
         #expect(try Self.render("{{points}}", View([(.points, .number(n))]), locale: .zhCN) == grouped)
     }
 
+    @Test("the table of written days agrees with the calendar, inside and outside its years")
+    func dayTable() {
+        for locale in [PortalSettings.Locale.zhCN, .en] {
+            for serial in Array(Int32(10_900)...Int32(11_400)) + Array(Int32(47_000)...Int32(47_600)) + [0, -400, 20_000, 30_000] {
+                var table: [UInt8] = [], computed: [UInt8] = []
+                HTMLWriter.day(Day(serial: serial), locale, into: &table)
+                HTMLWriter.computeDay(Day(serial: serial), locale, into: &computed)
+                #expect(table == computed, "\(serial) \(locale)")
+            }
+        }
+    }
+
     @Test("days in zh-CN and en", arguments: [
         ("2026-03-02", "2026年3月2日", "Mar 2, 2026"), ("2026-12-31", "2026年12月31日", "Dec 31, 2026"),
         ("2025-01-01", "2025年1月1日", "Jan 1, 2025"), ("2024-02-29", "2024年2月29日", "Feb 29, 2024"),

@@ -437,8 +437,56 @@ enum HTMLWriter {
         }
     }
 
+    /// Every day from 2000 to 2099 already written in each locale: a build writes a date on
+    /// every history row, a million of them, and most of the cost was the calendar arithmetic.
+    /// Immutable once made (on first use, per locale).
+    struct DayTable: Sendable {
+        let first: Int32
+        let offsets: [Int32]
+        let bytes: [UInt8]
+
+        init(_ locale: PortalSettings.Locale) {
+            let first: Int32 = 10_957  // 2000-01-01, days after 1970-01-01
+            let end: Int32 = 47_482    // 2100-01-01
+            var offsets: [Int32] = [0]
+            var bytes: [UInt8] = []
+            offsets.reserveCapacity(Int(end - first) + 1)
+            bytes.reserveCapacity(Int(end - first) * 18)
+            for serial in first..<end {
+                HTMLWriter.computeDay(Day(serial: serial), locale, into: &bytes)
+                offsets.append(Int32(bytes.count))
+            }
+            self.first = first
+            self.offsets = offsets
+            self.bytes = bytes
+        }
+
+        @inline(__always)
+        func write(_ d: Day, into out: inout [UInt8]) -> Bool {
+            let i = Int(d.serial) - Int(first)
+            guard i >= 0, i + 1 < offsets.count else { return false }
+            bytes.withUnsafeBufferPointer { b in
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[Int(offsets[i])..<Int(offsets[i + 1])]))
+            }
+            return true
+        }
+    }
+
+    static let zhDays = DayTable(.zhCN)
+    static let enDays = DayTable(.en)
+
     /// A day in the locale, written as bytes (no string is made: pages have thousands).
+    @inline(__always)
     static func day(_ d: Day, _ locale: PortalSettings.Locale, into out: inout [UInt8]) {
+        let written: Bool
+        switch locale {
+        case .zhCN: written = zhDays.write(d, into: &out)
+        case .en: written = enDays.write(d, into: &out)
+        }
+        if !written { computeDay(d, locale, into: &out) }
+    }
+
+    static func computeDay(_ d: Day, _ locale: PortalSettings.Locale, into out: inout [UInt8]) {
         let c = d.civil
         func digits(_ n: Int) {
             if n >= 10 { digits(n / 10) }
