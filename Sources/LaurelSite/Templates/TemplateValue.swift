@@ -89,14 +89,7 @@ public struct View: Sendable {
     @inline(__always)
     public func index(_ key: ViewKey) -> Int? {
         guard has(key) else { return nil }
-        return fields.withUnsafeBufferPointer { buffer in
-            var i = 0
-            while i < buffer.count {
-                if buffer[i].key == key { return i }
-                i += 1
-            }
-            return nil
-        }
+        return fields.withUnsafeBufferPointer { Template.Frame(fields: $0, present: present).index(key) }
     }
 
     @inline(__always)
