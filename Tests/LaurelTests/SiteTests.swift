@@ -605,3 +605,24 @@ struct BoardSelectionTests {
         }
     }
 }
+
+@Suite("Person page history order")
+struct HistoryOrderTests {
+    @Test("newest first across 1970 and across centuries; a target bonus before its day's entries")
+    func newestFirst() throws {
+        let run = Fixture.spec.ledger("""
+            1969-12-31 award li-na 5 by:zhang-wei "before 1970"
+            1970-01-01 award li-na 6 by:zhang-wei "the epoch"
+            2026-01-05 award li-na 7 by:zhang-wei "this year"
+            2026-01-05 award li-na 8 by:zhang-wei "same day, later line"
+            """).run(asOf: "2026-06-30")
+        #expect(!run.hasErrors, "\(run.diagnostics)")
+        let site = RenderedSite(try SiteRenderer.render(run, theme: RenderedSite.defaultTheme(.zhCN)))
+        let html = try #require(site.text("people/li-na/index.html"))
+        let order = ["same day, later line", "this year", "the epoch", "before 1970"].map { memo in
+            html.range(of: memo).map { html.distance(from: html.startIndex, to: $0.lowerBound) } ?? -1
+        }
+        #expect(order.allSatisfy { $0 >= 0 }, "\(order)")
+        #expect(order == order.sorted(), "\(order)")
+    }
+}

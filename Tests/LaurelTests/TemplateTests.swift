@@ -99,6 +99,9 @@ struct TemplateTests {
         #expect(try Self.render(template, view) == "<A:T:first><B&amp;C:T:Rv2><D:T>")
         #expect(try Self.render(template, View([(.history, .rows(RowList(count: 0) { _, _ in }))])) == "none")
         #expect(rows.views.map { $0.value(.name).map { "\($0)" } ?? "" }.count == 3)
+        // Inside a row, {{.}} is the row (an object), which writes nothing, as in a list of objects.
+        let outer = View([(.tags, .list([.text("T")])), (.history, .rows(rows))])
+        #expect(try Self.render("{{#tags}}{{#history}}[{{.}}]{{/history}}{{/tags}}", outer) == "[][][]")
     }
 
     @Test("every key fits the presence bits of a view; removing a key forgets it")

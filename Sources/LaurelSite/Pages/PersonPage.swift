@@ -150,8 +150,12 @@ extension SiteContext {
         // entries of that day in reading order, so first here; then latest ledger position first.
         var order: [UInt64] = []
         order.reserveCapacity(account.entries.count + account.bonuses.count)
+        // The day takes the top 31 bits: serials of the years 1 to 9999 (-719,162 to
+        // 2,932,896) biased by 2^30 are positive and below 2^31, so days before 1970 sort
+        // before later ones too.
         func key(_ day: Day, bonus: Bool, _ index: Int) -> UInt64 {
-            UInt64(UInt32(bitPattern: day.serial) ^ 0x8000_0000) << 33 | (bonus ? 1 << 32 : 0) | UInt64(UInt32(index))
+            UInt64(UInt32(truncatingIfNeeded: Int64(day.serial) + (1 << 30)) & 0x7FFF_FFFF) << 33
+                | (bonus ? 1 << 32 : 0) | UInt64(UInt32(index))
         }
         let entries = sources.ledger.entries
         for (k, i) in account.entries.enumerated() { order.append(key(entries[Int(i)].date, bonus: false, k)) }

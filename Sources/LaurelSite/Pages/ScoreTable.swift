@@ -29,36 +29,41 @@ struct ScoreTable: Sendable {
         let people = sources.people.count
         let chunk = max(256, people / max(1, jobs * 4))
         let ranges = stride(from: 0, to: people, by: chunk).map { $0..<min($0 + chunk, people) }
-        let parts = Parallel.map(ranges.count, jobs: jobs) { k -> [Int64] in
-            let range = ranges[k]
-            var table = [Int64](repeating: 0, count: range.count * m * c)
-            let entries = sources.ledger.entries
-            var months = MonthIndexCache()
-            for p in range {
-                let account = book.accounts[p]
-                let base = (p - range.lowerBound) * m * c
-                for lot in account.lots where !lot.cancelled && lot.points != 0 {
-                    let category: Int
-                    if let t = lot.targetIndex {
-                        category = ruleCategory[Int(sources.targets[t].rule)]
-                    } else {
-                        let e = entries[Int(lot.origin)]
-                        category = e.subject >= 0 ? ruleCategory[Int(e.subject)] : other
+        // One table, each range of people filled by one job in place (no second copy).
+        points = [Int64](unsafeUninitializedCapacity: people * m * c) { buffer, count in
+            let shared = SharedTable(buffer: buffer)
+            _ = Parallel.map(ranges.count, jobs: jobs) { k -> Bool in
+                let range = ranges[k]
+                let rows = UnsafeMutableBufferPointer(rebasing: shared.buffer[(range.lowerBound * m * c)..<(range.upperBound * m * c)])
+                rows.initialize(repeating: 0)
+                let entries = sources.ledger.entries
+                var months = MonthIndexCache()
+                for p in range {
+                    let account = book.accounts[p]
+                    let base = (p - range.lowerBound) * m * c
+                    for lot in account.lots where !lot.cancelled && lot.points != 0 {
+                        let category: Int
+                        if let t = lot.targetIndex {
+                            category = ruleCategory[Int(sources.targets[t].rule)]
+                        } else {
+                            let e = entries[Int(lot.origin)]
+                            category = e.subject >= 0 ? ruleCategory[Int(e.subject)] : other
+                        }
+                        rows[base + (months.monthIndex(of: lot.date) - first) * c + category] += lot.points
                     }
-                    table[base + (months.monthIndex(of: lot.date) - first) * c + category] += lot.points
-                }
-                for i in account.entries {
-                    let e = entries[Int(i)]
-                    guard e.verb == .deduct else { continue }
-                    let outcome = book.outcomes[Int(i)]
-                    if outcome.applied && !outcome.isReversed {
-                        table[base + (months.monthIndex(of: e.date) - first) * c + other] -= e.points
+                    for i in account.entries {
+                        let e = entries[Int(i)]
+                        guard e.verb == .deduct else { continue }
+                        let outcome = book.outcomes[Int(i)]
+                        if outcome.applied && !outcome.isReversed {
+                            rows[base + (months.monthIndex(of: e.date) - first) * c + other] -= e.points
+                        }
                     }
                 }
+                return true
             }
-            return table
+            count = people * m * c
         }
-        points = parts.count == 1 ? parts[0] : Array(parts.joined())
     }
 
     /// Categories in the order rules.yaml first names them, `other` last.
@@ -199,4 +204,9 @@ struct Board: Sendable {
         }
         return out
     }
+}
+
+/// The score table's buffer, filled by several jobs at once, each in its own range of people.
+private struct SharedTable: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Int64>
 }

@@ -355,7 +355,8 @@ public struct Template: Sendable {
                     for i in 0..<rows.count {
                         row.removeAll()
                         rows.fill(i, &row)
-                        enter(row, ops, pool, body, &frames, item, locale, &out)
+                        // A row is an object: `{{.}}` inside it writes nothing, as for a list of objects.
+                        enter(row, ops, pool, body, &frames, nil, locale, &out)
                     }
                 case .object(let view):
                     enter(view, ops, pool, body, &frames, item, locale, &out)
