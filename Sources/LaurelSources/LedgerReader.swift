@@ -59,47 +59,53 @@ public struct LedgerReader: Sendable {
         var diagnostics: [Diagnostic] = []
     }
 
-    /// Puts every `ledger/**/*.ledger` file of the tree into one buffer, in path order. Needs
-    /// nothing else of the sources, so it runs while the YAML files are parsed.
-    public static func gather(_ tree: SourceTree) -> Gathered {
-        let paths = tree.paths(under: "ledger", suffix: ".ledger")
+    /// The ledger files taken out of a source tree, handed to the thread that gathers them;
+    /// each file's bytes are let go as soon as they are copied, so the ledger is held about
+    /// once, not twice, while it is gathered. Used by one thread at a time.
+    public final class Files: @unchecked Sendable {
+        var files: [(path: String, display: String, bytes: [UInt8])]
+
+        /// Moves `ledger/**/*.ledger` out of `tree`, in path order.
+        public init(taking tree: inout SourceTree) {
+            files = tree.paths(under: "ledger", suffix: ".ledger").map { path in
+                (path, tree.display(path), tree.files.removeValue(forKey: path) ?? [])
+            }
+        }
+    }
+
+    /// Puts the ledger files into one buffer, in path order. Needs nothing else of the
+    /// sources, so it runs while the YAML files are parsed.
+    public static func gather(_ taken: Files) -> Gathered {
         var gathered = Gathered()
-        var taken: [(path: String, bytes: [UInt8])] = []
+        var kept: [Int] = []
         var total = 0
-        for path in paths {
-            let bytes = tree.files[path] ?? []
-            if total + bytes.count > LedgerReader.maxFileSize {
-                gathered.diagnostics.append(Diagnostic(path: tree.display(path), line: 1, column: 1,
+        for (i, file) in taken.files.enumerated() {
+            if total + file.bytes.count > LedgerReader.maxFileSize {
+                gathered.diagnostics.append(Diagnostic(path: file.display, line: 1, column: 1,
                                                        message: "the ledger files add up to more than 1 GiB; archive old years into a separate portal"))
                 continue
             }
-            taken.append((path, bytes))
-            total += bytes.count
+            kept.append(i)
+            total += file.bytes.count
         }
+        var start = 0
         gathered.storage = [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
             HugePages.advise(UnsafeMutableRawPointer(buffer.baseAddress), bytes: total)
             count = 0
-            for file in taken {
-                file.bytes.withUnsafeBufferPointer { source in
+            for i in kept {
+                let size = taken.files[i].bytes.count
+                taken.files[i].bytes.withUnsafeBufferPointer { source in
                     guard let from = source.baseAddress, let to = buffer.baseAddress else { return }
-                    (to + count).initialize(from: from, count: source.count)
+                    (to + count).initialize(from: from, count: size)
                 }
-                count += file.bytes.count
+                taken.files[i].bytes = []  // the only other holder was the tree
+                count += size
+                gathered.files.append(LedgerFile(path: String(taken.files[i].path.dropFirst("ledger/".count)),
+                                                 displayPath: taken.files[i].display, range: start..<start + size))
+                start += size
             }
         }
-        var start = 0
-        for file in taken {
-            gathered.files.append(LedgerFile(path: String(file.path.dropFirst("ledger/".count)), displayPath: tree.display(file.path),
-                                             range: start..<start + file.bytes.count))
-            start += file.bytes.count
-        }
         return gathered
-    }
-
-    public func read(_ tree: inout SourceTree) -> (Ledger, [Diagnostic]) {
-        let gathered = LedgerReader.gather(tree)
-        for path in tree.paths(under: "ledger", suffix: ".ledger") { tree.files[path] = nil }
-        return read(gathered)
     }
 
     public func read(_ gathered: consuming Gathered) -> (Ledger, [Diagnostic]) {
@@ -153,6 +159,13 @@ public struct LedgerReader: Sendable {
         resolveIds(&ledger, into: &diagnostics)
         LedgerReader.keepTexts(&ledger)
         return (ledger, diagnostics)
+    }
+
+    /// The partition of an id: from the hash's top bits, which the hash table's slot (its low
+    /// bits) does not use, so each partition's table spreads over all its slots.
+    @inline(__always)
+    static func partition(_ hash: Int, of partitions: Int) -> Int {
+        Int((UInt64(UInt(bitPattern: hash)) >> 48) % UInt64(partitions))
     }
 
     /// Once read, the ledger's bytes are needed only for the texts pages show: memos and ids.
@@ -296,7 +309,7 @@ public struct LedgerReader: Sendable {
                         let e = entries[i]
                         let key = UnsafeRawBufferPointer(rebasing: raw[Int(e.idStart)..<Int(e.idStart) + Int(e.idLength)])
                         let hash = SymbolTable.hash(key)
-                        guard partitions == 1 || Int(UInt(bitPattern: hash >> 7) % UInt(partitions)) == part else { continue }
+                        guard partitions == 1 || LedgerReader.partition(hash, of: partitions) == part else { continue }
                         let (index, inserted) = result.table.insert(key, hash: hash)
                         if inserted {
                             result.owner.append(Int32(i))
@@ -342,7 +355,7 @@ public struct LedgerReader: Sendable {
                         let start = Int(e.referenceStart), end = start + Int(e.referenceLength)
                         let key = UnsafeRawBufferPointer(rebasing: raw[start..<end])
                         let hash = SymbolTable.hash(key)
-                        guard partitions == 1 || Int(UInt(bitPattern: hash >> 7) % UInt(partitions)) == part else { continue }
+                        guard partitions == 1 || LedgerReader.partition(hash, of: partitions) == part else { continue }
                         let name = String(decoding: storage[start..<end], as: UTF8.self)
                         guard let index = table.find(key, hash: hash) else {
                             result.rejected.append((Int32(i), "unknown id '\(name)': no ledger entry has id:\(name); only entries with an id can be reversed"))
@@ -370,14 +383,15 @@ public struct LedgerReader: Sendable {
         }
         for part in resolved {
             for link in part.links { entries[Int(link.reverse)].subject = link.target }
-            for r in part.rejected {
-                let e = entries[Int(r.entry)]
-                let start = Int(e.referenceStart)
-                let at = SourceLocation(path: files[Int(e.file)].displayPath, line: Int(e.line),
-                                        column: LedgerReader.column(ofByte: start, in: storage, file: files[Int(e.file)].range))
-                diagnostics.append(at.error(r.message))
-                entries[Int(r.entry)].isValid = false
-            }
+        }
+        // Rejections in ledger order, whatever the number of partitions.
+        for r in resolved.flatMap(\.rejected).sorted(by: { $0.entry < $1.entry }) {
+            let e = entries[Int(r.entry)]
+            let start = Int(e.referenceStart)
+            let at = SourceLocation(path: files[Int(e.file)].displayPath, line: Int(e.line),
+                                    column: LedgerReader.column(ofByte: start, in: storage, file: files[Int(e.file)].range))
+            diagnostics.append(at.error(r.message))
+            entries[Int(r.entry)].isValid = false
         }
         ledger.entries = entries
     }

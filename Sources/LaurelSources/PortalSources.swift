@@ -57,11 +57,11 @@ struct SourcesLoader {
         let present = SourcesLoader.yamlFiles.filter { tree.files[$0] != nil }
         let inputs = present.map { (path: tree.display($0), bytes: tree.files[$0] ?? []) }
         enum Work: Sendable { case yaml(ParsedYAML), ledger(LedgerReader.Gathered) }
-        let snapshot = tree
+        let ledgerFiles = LedgerReader.Files(taking: &tree)
         // Largest first, so the work spreads evenly over the cores.
         let order = inputs.indices.sorted { inputs[$0].bytes.count > inputs[$1].bytes.count }
         let results = Parallel.map(inputs.count + 1, jobs: jobs) { k -> Work in
-            guard k < order.count else { return .ledger(LedgerReader.gather(snapshot)) }
+            guard k < order.count else { return .ledger(LedgerReader.gather(ledgerFiles)) }
             let i = order[k]
             var reader = StrictYAML(path: inputs[i].path)
             let node = reader.parse(inputs[i].bytes)
@@ -74,7 +74,6 @@ struct SourcesLoader {
             case .yaml(let y): parsed[present[order[k]]] = y
             }
         }
-        for path in tree.paths(under: "ledger", suffix: ".ledger") { tree.files[path] = nil }
         return gathered
     }
 
