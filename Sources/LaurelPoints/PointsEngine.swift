@@ -676,9 +676,16 @@ struct EngineRun: Sendable {
 extension PointsEngine {
     /// 8.4: `leaderboard: true` and on the roster during the part of `period` up to `asOf`.
     public static func isRanked(_ person: Person, in period: Period, asOf: Day) -> Bool {
+        isRanked(person, from: period.firstDay, to: period.lastDay, asOf: asOf)
+    }
+
+    /// The same with the period's first and last day worked out once (a leaderboard asks for
+    /// every person of the roster).
+    @inline(__always)
+    public static func isRanked(_ person: Person, from first: Day, to last: Day, asOf: Day) -> Bool {
         guard person.leaderboard else { return false }
-        if let left = person.left, left < period.firstDay { return false }
-        if let joined = person.joined, joined > period.lastDay || joined > asOf { return false }
+        if let left = person.left, left < first { return false }
+        if let joined = person.joined, joined > last || joined > asOf { return false }
         return true
     }
 }

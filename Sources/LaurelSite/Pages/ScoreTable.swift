@@ -73,12 +73,23 @@ struct ScoreTable: Sendable {
         return names + ["other"]
     }
 
-    /// A person's score in a period, in one category or all.
-    func score(person p: Int, in period: Period, category: Int? = nil) -> Int64 {
-        let c = categories.count
+    /// The table's months a period covers (nil when none).
+    func months(of period: Period) -> ClosedRange<Int>? {
         let from = max(period.firstDay.monthIndex, firstMonth) - firstMonth
         let to = min(period.lastDay.monthIndex - firstMonth, monthCount - 1)
-        guard from <= to else { return 0 }
+        return from <= to ? from...to : nil
+    }
+
+    /// A person's score in a period, in one category or all.
+    func score(person p: Int, in period: Period, category: Int? = nil) -> Int64 {
+        guard let months = months(of: period) else { return 0 }
+        return score(person: p, months: months, category: category)
+    }
+
+    /// The same over months already worked out (a leaderboard asks for every person).
+    func score(person p: Int, months: ClosedRange<Int>, category: Int?) -> Int64 {
+        let c = categories.count
+        let (from, to) = (months.lowerBound, months.upperBound)
         var total: Int64 = 0
         let base = p * monthCount * c
         for month in from...to {
@@ -138,8 +149,10 @@ struct Board: Sendable {
         self.category = category
         var eligible: [(person: Int, score: Int64)] = []
         eligible.reserveCapacity(sources.people.count)
-        for (p, person) in sources.people.enumerated() where PointsEngine.isRanked(person, in: period, asOf: asOf) {
-            eligible.append((p, table.score(person: p, in: period, category: category)))
+        let (first, last) = (period.firstDay, period.lastDay)
+        let months = table.months(of: period)
+        for (p, person) in sources.people.enumerated() where PointsEngine.isRanked(person, from: first, to: last, asOf: asOf) {
+            eligible.append((p, months.map { table.score(person: p, months: $0, category: category) } ?? 0))
         }
         count = eligible.count
         if let limit, limit > 0, eligible.count > limit {
