@@ -80,13 +80,8 @@ struct ScoreTable: Sendable {
         return from <= to ? from...to : nil
     }
 
-    /// A person's score in a period, in one category or all.
-    func score(person p: Int, in period: Period, category: Int? = nil) -> Int64 {
-        guard let months = months(of: period) else { return 0 }
-        return score(person: p, months: months, category: category)
-    }
-
-    /// The same over months already worked out (a leaderboard asks for every person).
+    /// A person's score over the table's months of a period (`months(of:)`), in one category or
+    /// all; a leaderboard works the months out once and asks for every person.
     func score(person p: Int, months: ClosedRange<Int>, category: Int?) -> Int64 {
         let c = categories.count
         let (from, to) = (months.lowerBound, months.upperBound)

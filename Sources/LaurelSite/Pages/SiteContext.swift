@@ -233,12 +233,8 @@ struct SiteContext: Sendable {
         }
     }
 
-    /// The source of a ledger entry, as people check it: `ledger/2026/2026-Q1.ledger:12`.
-    func source(_ e: LedgerEntry) -> String {
-        "ledger/" + sources.ledger.files[Int(e.file)].path + ":" + String(e.line)
-    }
-
-    /// The same, as a template value that makes no string per line.
+    /// The source of a ledger entry, as people check it (`ledger/2026/2026-Q1.ledger:12`), as a
+    /// template value that makes no string per line.
     func sourceValue(_ e: LedgerEntry, prefixes: [String]) -> TemplateValue {
         .textNumber(prefixes[Int(e.file)], Int64(e.line))
     }

@@ -93,9 +93,6 @@ public struct View: Sendable {
     }
 
     @inline(__always)
-    public func value(at i: Int) -> TemplateValue { fields[i].value }
-
-    @inline(__always)
     public func value(_ key: ViewKey) -> TemplateValue? {
         guard let i = index(key) else { return nil }
         return fields[i].value
@@ -142,14 +139,6 @@ public final class RowList: Sendable {
         self.fill = fill
     }
 
-    /// The rows as ordinary views (tests, JSON).
-    public var views: [View] {
-        (0..<count).map { i in
-            var view = View(capacity: 12)
-            fill(i, &view)
-            return view
-        }
-    }
 }
 
 extension ViewKey {
