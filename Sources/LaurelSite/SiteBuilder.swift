@@ -5,7 +5,14 @@ import LaurelSources
 /// Where built files go: a staging folder, or memory in tests. Called from several threads,
 /// each path once.
 public protocol SiteSink: Sendable {
-    func write(_ path: String, _ bytes: [UInt8]) throws
+    /// Writes the file; `bytes` are valid only during the call.
+    func write(_ path: String, _ bytes: UnsafeBufferPointer<UInt8>) throws
+}
+
+extension SiteSink {
+    public func write(_ path: String, _ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBufferPointer { try write(path, $0) }
+    }
 }
 
 /// Files kept in memory (tests, fixtures).
@@ -13,10 +20,11 @@ public final class MemorySink: SiteSink, @unchecked Sendable {
     private let lock = NSLock()
     private var stored: [String: [UInt8]] = [:]
     public init() {}
-    public func write(_ path: String, _ bytes: [UInt8]) throws {
+    public func write(_ path: String, _ bytes: UnsafeBufferPointer<UInt8>) throws {
+        let copy = Array(bytes)
         lock.lock()
         defer { lock.unlock() }
-        stored[path] = bytes
+        stored[path] = copy
     }
     public var files: [String: [UInt8]] {
         lock.lock()
@@ -54,7 +62,6 @@ public enum SiteBuilder {
         let boards = site.boards(jobs: jobs)
         let current = boards.first { $0.period == book.period && $0.category == nil }
             ?? Board(site.scores, sources, period: book.period, category: nil, asOf: book.asOf, nameOrder: Board.nameOrder(sources))
-        let support = PersonPageSupport(site, boards: boards)
         let locale = site.locale
 
         var jobs_: [PageJob] = []
@@ -111,12 +118,17 @@ public enum SiteBuilder {
         for (path, bytes) in contentAssets.sorted(by: { $0.key < $1.key }) { rawJobs.append((Address.contentAssets + path, { bytes })) }
         let rawFiles = rawJobs
 
-        // Person pages are most of the work: render them in chunks on every core.
+        // Person pages are most of the work: render them in chunks on every core, small enough
+        // (64 people, a few milliseconds) that no core is left finishing a long one alone.
         let people = sources.people.count
-        let chunk = max(1, people / max(1, jobs * 8))
+        let chunk = 64
         let personChunks = stride(from: 0, to: people, by: chunk).map { $0..<min($0 + chunk, people) }
         let total = rawFiles.count + fixedJobs.count + personChunks.count
-        let results = Parallel.map(total, jobs: jobs) { k -> Result<Int, Error> in
+        // History rows refer to the ledger's memos and ids in place: they stay pinned while
+        // every page is rendered.
+        let results = sources.ledger.storage.withUnsafeBufferPointer { ledgerTexts in
+        let support = PersonPageSupport(site, boards: boards, ledgerTexts: ledgerTexts)
+        return Parallel.map(total, jobs: jobs) { k -> Result<Int, Error> in
             do {
                 if k < rawFiles.count {
                     let bytes = rawFiles[k].bytes()
@@ -133,13 +145,12 @@ public enum SiteBuilder {
                 }
                 var written = 0
                 guard let t = theme.pages["person"] else { return .success(0) }
-                var buffer: [UInt8] = []
-                buffer.reserveCapacity(65_536)
+                var buffer = ByteWriter(capacity: 65_536)
                 for p in personChunks[k - fixedJobs.count] {
                     let id = sources.people[p].id
-                    buffer.removeAll(keepingCapacity: true)
+                    buffer.removeAll()
                     t.render(site.personPage(p, support: support), locale: locale, into: &buffer)
-                    try sink.write(Address.file(Address.person(id)), buffer)
+                    try sink.write(Address.file(Address.person(id)), buffer.bytes)
                     let feed = site.personFeed(p, support: support)
                     try sink.write(Address.personFeed(id), feed)
                     written += buffer.count + feed.count
@@ -148,6 +159,7 @@ public enum SiteBuilder {
             } catch {
                 return .failure(error)
             }
+        }
         }
         var stats = SiteStats()
         for result in results {

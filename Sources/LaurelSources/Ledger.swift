@@ -43,9 +43,9 @@ public struct LedgerEntry: Sendable {
     public var memoLength: Int32 = 0
     /// Where the `id:` value and a reverse's target id lie in `Ledger.storage` (the target's
     /// only until it is resolved).
-    var idStart: Int32 = -1
+    public internal(set) var idStart: Int32 = -1
     var referenceStart: Int32 = -1
-    var idLength: Int16 = 0
+    public internal(set) var idLength: Int16 = 0
     var referenceLength: Int16 = 0
     public var verb: Verb
     /// False when the entry has an error and is left out (FORMAT.md 7.4).

@@ -12,9 +12,17 @@ struct PersonPageSupport: Sendable {
     let trainingByTag: [String: [Int]]
     /// Links from a person page (all at the same depth) to rules, rewards and teams, made once.
     let ruleLinks: [View]
-    /// Per rule, its link with `version` (from 1) and `since` for each version.
-    let ruleVersionLinks: [[View]]
-    let rewardLinks: [View]
+    /// What history rows share, kept in `arena` so rows refer to it without reference
+    /// counting: per rule its link (`.borrowed`), and with `version` (from 1) and `since` for
+    /// each version; per reward its link; per verb its label; per ledger file `ledger/PATH:`.
+    let arena = RowArena()
+    let rowRules: [TemplateValue]
+    let rowRuleVersions: [[TemplateValue]]
+    let rowRewards: [TemplateValue]
+    let rowVerbs: [TemplateValue]
+    let rowSources: [BorrowedBytes]
+    /// The ledger's memos and ids (`Ledger.storage`), pinned by the build while it renders.
+    let ledgerTexts: BorrowedBytes
     let teamLinks: [TemplateValue?]
     /// The values every person page shares (site, links).
     let root: View
@@ -23,7 +31,8 @@ struct PersonPageSupport: Sendable {
     let verbLabels: [String]
     let bonusLabel: String
 
-    init(_ site: SiteContext, boards: [Board]) {
+    /// `ledgerTexts` must stay valid while pages are rendered with this support.
+    init(_ site: SiteContext, boards: [Board], ledgerTexts texts: UnsafeBufferPointer<UInt8>) {
         var ranks: [Period: [Int32]] = [:]
         for board in boards where board.category == nil {
             var r = [Int32](repeating: 0, count: site.sources.people.count)
@@ -48,20 +57,36 @@ struct PersonPageSupport: Sendable {
         trainingByTag = byTag
         let at = Address.person("x")
         ruleLinks = site.sources.rules.indices.map { site.ruleLink($0, from: at) }
-        ruleVersionLinks = site.sources.rules.indices.map { r in
+        let arena = arena
+        rowRules = ruleLinks.map { .borrowed(arena.object($0)) }
+        rowRuleVersions = site.sources.rules.indices.map { r in
             site.sources.rules[r].versions.indices.map { v in
                 var link = site.ruleLink(r, from: at)
                 link.set(.version, .number(Int64(v + 1)))
                 link.set(.since, .day(site.sources.rules[r].versions[v].since))
-                return link
+                return .borrowed(arena.object(link))
             }
         }
-        rewardLinks = site.sources.rewards.indices.map { site.rewardLink($0, from: at) }
+        rowRewards = site.sources.rewards.indices.map { .borrowed(arena.object(site.rewardLink($0, from: at))) }
+        ledgerTexts = BorrowedBytes(texts)
         teamLinks = site.sources.teams.indices.map { site.teamLink(Int32($0), from: at) }
         root = site.root(at: at, title: "")
         sourcePrefixes = site.sourcePrefixes
         verbLabels = Verb.allCases.map { site.label("verb." + $0.name) }
         bonusLabel = site.label("verb.bonus")
+        rowVerbs = verbLabels.map { .bytes(arena.bytes($0)) }
+        rowSources = sourcePrefixes.map { arena.bytes($0) }
+    }
+
+    /// An entry's `ledger/PATH:LINE`.
+    @inline(__always)
+    func source(_ e: LedgerEntry) -> TemplateValue { .bytesNumber(rowSources[Int(e.file)], Int64(e.line)) }
+
+    /// The bytes of `start..<start+length` in the ledger's texts (nil: none, or out of range).
+    @inline(__always)
+    func text(_ start: Int32, _ length: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard start >= 0, length >= 0, Int(start) + Int(length) <= ledgerTexts.count else { return nil }
+        return UnsafeBufferPointer(rebasing: ledgerTexts.buffer[Int(start)..<Int(start) + Int(length)])
     }
 }
 
@@ -182,24 +207,27 @@ extension SiteContext {
         let e = entries[i]
         let outcome = book.outcomes[i]
         view.set(.date, .day(e.date))
-        view.set(.what, .text(support.verbLabels[Int(e.verb.rawValue)]))
-        view.set(.source, sourceValue(e, prefixes: support.sourcePrefixes))
-        view.set(.memo, memoValue(e))
-        if let id = sources.ledger.idBytes(of: e) { view.set(.id, .slice(id)) }
+        view.set(.what, support.rowVerbs[Int(e.verb.rawValue)])
+        view.set(.source, support.source(e))
+        if let memo = support.text(e.memoStart, e.memoLength) {
+            // A memo with `\"` or `\\` is unescaped into a string (rare).
+            view.set(.memo, memo.contains(92) ? .text(sources.ledger.memo(of: e)) : .bytes(BorrowedBytes(memo)))
+        }
+        if e.id >= 0, let id = support.text(e.idStart, Int32(e.idLength)) { view.set(.id, .bytes(BorrowedBytes(id))) }
         switch e.verb {
         case .earn:
             let v = Int(outcome.ruleVersion)
-            let versions = support.ruleVersionLinks[Int(e.subject)]
-            view.set(.rule, .object(v >= 0 && v < versions.count ? versions[v] : support.ruleLinks[Int(e.subject)]))
+            let versions = support.rowRuleVersions[Int(e.subject)]
+            view.set(.rule, v >= 0 && v < versions.count ? versions[v] : support.rowRules[Int(e.subject)])
             view.set(.points, .signed(outcome.points))
             if outcome.capped > 0 { view.set(.capped, .number(outcome.capped)) }
         case .award:
-            if e.subject >= 0 { view.set(.rule, .object(support.ruleLinks[Int(e.subject)])) }
+            if e.subject >= 0 { view.set(.rule, support.rowRules[Int(e.subject)]) }
             view.set(.points, .signed(e.points))
         case .deduct:
             view.set(.points, .signed(-e.points))
         case .redeem:
-            view.set(.reward, .object(support.rewardLinks[Int(e.subject)]))
+            view.set(.reward, support.rowRewards[Int(e.subject)])
             view.set(.points, .signed(-outcome.points))
         case .reverse:
             let target = entries[Int(e.subject)]
@@ -213,15 +241,15 @@ extension SiteContext {
             default: effect = 0
             }
             view.set(.points, .signed(effect))
-            view.set(.entry, .object(View([(.date, .day(target.date)), (.source, sourceValue(target, prefixes: support.sourcePrefixes)),
-                                           (.what, .text(support.verbLabels[Int(target.verb.rawValue)]))])))
+            view.set(.entry, .object(View([(.date, .day(target.date)), (.source, support.source(target)),
+                                           (.what, support.rowVerbs[Int(target.verb.rawValue)])])))
         case .balance:
             view.set(.points, .number(e.points))
         }
         if outcome.isReversed {
             let r = entries[Int(outcome.reversedBy)]
             view.set(.reversed, .bool(true))
-            view.set(.reversal, .object(View([(.date, .day(r.date)), (.source, sourceValue(r, prefixes: support.sourcePrefixes))])))
+            view.set(.reversal, .object(View([(.date, .day(r.date)), (.source, support.source(r))])))
         }
     }
 

@@ -58,8 +58,12 @@ public struct ContentHash: Sendable {
     }
 
     public static func of(_ bytes: [UInt8]) -> UInt64 {
+        bytes.withUnsafeBufferPointer { of($0) }
+    }
+
+    public static func of(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h = ContentHash()
-        h.update(bytes)
+        h.update(UnsafeRawBufferPointer(bytes))
         return h.value
     }
 

@@ -118,7 +118,7 @@ public final class Publisher: SiteSink, @unchecked Sendable {
 
     // MARK: writing
 
-    public func write(_ path: String, _ bytes: [UInt8]) throws {
+    public func write(_ path: String, _ bytes: UnsafeBufferPointer<UInt8>) throws {
         guard Publisher.isSafe(path) else { throw Failure.io("refusing to write outside the output: \(path)") }
         let full = folder + "/" + path
         // The parent folder, cut at the last "/" (no NSString round trip per file).
@@ -145,10 +145,15 @@ public final class Publisher: SiteSink, @unchecked Sendable {
     }
 
     static func writeFile(_ full: String, _ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBufferPointer { try writeFile(full, $0) }
+    }
+
+    static func writeFile(_ full: String, _ bytes: UnsafeBufferPointer<UInt8>) throws {
         let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Failure.io("\(full): cannot create (\(String(cString: strerror(errno))))") }
         var offset = 0
-        let failure: Failure? = bytes.withUnsafeBytes { raw in
+        let raw = UnsafeRawBufferPointer(bytes)
+        let failure: Failure? = {
             while offset < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress?.advanced(by: offset), raw.count - offset)
                 if n < 0 {
@@ -158,7 +163,7 @@ public final class Publisher: SiteSink, @unchecked Sendable {
                 offset += n
             }
             return nil
-        }
+        }()
         if close(fd) != 0, failure == nil { throw Failure.io("\(full): cannot write (\(String(cString: strerror(errno))))") }
         if let failure { throw failure }
     }

@@ -20,6 +20,8 @@ public struct Template: Sendable {
     /// The literal text of every `.text` op, one after the other.
     let pool: [UInt8]
     public let name: String
+    /// How deep sections nest (see `depth(of:)`).
+    let depth: Int
 
     struct Op: Sendable {
         enum Kind: UInt8, Sendable { case text, variable, rawVariable, current, rawCurrent, section, inverted }
@@ -54,7 +56,7 @@ public struct Template: Sendable {
         var ops: [Op] = []
         var pool: [UInt8] = []
         try lower(nodes, into: &ops, pool: &pool, path: sources[name]?.path ?? name)
-        return Template(ops: ops, pool: pool, name: name)
+        return Template(ops: ops, pool: pool, name: name, depth: depth(of: ops))
     }
 
     static func lower(_ nodes: [Node], into ops: inout [Op], pool: inout [UInt8], path: String) throws(Problem) {
@@ -180,9 +182,9 @@ public struct Template: Sendable {
                             guard let string = strings[key] else {
                                 throw problem(source.path, bytes, start, "unknown UI string '\(key)': add it to the theme's i18n files")
                             }
-                            var escaped: [UInt8] = []
+                            var escaped = ByteWriter(capacity: string.utf8.count + 16)
                             HTMLWriter.escape(string, into: &escaped)
-                            nodes.append(.text(escaped))
+                            nodes.append(.text(escaped.array))
                         } else {
                             nodes.append(.variable(try keyPath(tag, source.path, bytes, start), raw: sigil == "&"))
                         }
@@ -220,28 +222,49 @@ public struct Template: Sendable {
 
     /// Renders with `root` as the outermost context, appending to `out`.
     public func render(_ root: View, locale: PortalSettings.Locale, into out: inout [UInt8]) {
-        var frames: [Frame] = []
-        frames.reserveCapacity(16)
+        var writer = ByteWriter(capacity: 16_384)
+        render(root, locale: locale, into: &writer)
+        out.append(contentsOf: writer.bytes)
+    }
+
+    public func render(_ root: View, locale: PortalSettings.Locale) -> [UInt8] {
+        var writer = ByteWriter(capacity: 16_384)
+        render(root, locale: locale, into: &writer)
+        return writer.array
+    }
+
+    /// Renders with `root` as the outermost context, appending to `out`.
+    func render(_ root: View, locale: PortalSettings.Locale, into out: inout ByteWriter) {
+        var frames = FrameStack(capacity: depth + 1)
         ops.withUnsafeBufferPointer { ops in
             pool.withUnsafeBufferPointer { pool in
-                Template.enter(root, ops, pool, 0..<ops.count, &frames, nil, locale, &out)
+                let program = Program(ops: ops, pool: pool, locale: locale)
+                program.enter(root, 0..<ops.count, &frames, nil, &out)
             }
         }
     }
 
-    public func render(_ root: View, locale: PortalSettings.Locale) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(16_384)
-        render(root, locale: locale, into: &out)
-        return out
+    /// How deep sections nest: the context stack never holds more than one object per open
+    /// section, plus the root.
+    static func depth(of ops: [Op]) -> Int {
+        var ends: [Int] = []
+        var deepest = 0
+        for (pc, op) in ops.enumerated() {
+            while let last = ends.last, last <= pc { ends.removeLast() }
+            if op.kind == .section || op.kind == .inverted {
+                ends.append(Int(op.a))
+                deepest = max(deepest, ends.count)
+            }
+        }
+        return deepest
     }
 
     typealias Field = (key: ViewKey, value: TemplateValue)
 
     /// One object on the context stack: its fields, borrowed for as long as its section runs
-    /// (the object is kept alive by the caller), and which keys it has. Frames hold no
-    /// references, so entering and leaving a row costs no reference counting.
-    struct Frame {
+    /// (the object is kept alive by the caller, or by a `RowArena`), and which keys it has.
+    /// Frames hold no references, so entering and leaving a row costs no reference counting.
+    public struct Frame: @unchecked Sendable {
         let fields: UnsafeBufferPointer<Field>
         let present: (UInt64, UInt64, UInt64)
 
@@ -255,115 +278,180 @@ public struct Template: Sendable {
             }
             return nil
         }
-    }
 
-    /// Runs `range` with `view` pushed as the innermost object.
-    @inline(__always)
-    static func enter(_ view: View, _ ops: UnsafeBufferPointer<Op>, _ pool: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
-                      _ frames: inout [Frame], _ item: TemplateValue?, _ locale: PortalSettings.Locale, _ out: inout [UInt8]) {
-        view.fields.withUnsafeBufferPointer { fields in
-            frames.append(Frame(fields: fields, present: view.present))
-            run(ops, pool, range, &frames, item, locale, &out)
-            frames.removeLast()
+        /// The value of `key` in this object.
+        @inline(__always)
+        func value(_ key: ViewKey) -> TemplateValue? {
+            guard let i = index(key) else { return nil }
+            return fields[i].value
         }
     }
 
-    /// The field a one-name op refers to: the innermost object that has the name.
-    @inline(__always)
-    static func locate(_ key: ViewKey, _ frames: [Frame]) -> UnsafePointer<Field>? {
-        var level = frames.count - 1
-        while level >= 0 {
-            let frame = frames[level]
-            if let i = frame.index(key), let base = frame.fields.baseAddress { return base + i }
-            level -= 1
+    /// The context stack: innermost object last. Its memory is allocated once per page, as
+    /// deep as the template's sections nest.
+    struct FrameStack: ~Copyable {
+        private var base: UnsafeMutablePointer<Frame>
+        private(set) var count = 0
+        private var capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = max(4, capacity)
+            base = .allocate(capacity: self.capacity)
         }
-        return nil
+
+        deinit {
+            base.deinitialize(count: count)
+            base.deallocate()
+        }
+
+        @inline(__always)
+        mutating func push(_ frame: Frame) {
+            if count == capacity { grow() }
+            (base + count).initialize(to: frame)
+            count += 1
+        }
+
+        @inline(__always)
+        mutating func pop() {
+            count -= 1
+            (base + count).deinitialize(count: 1)
+        }
+
+        @inline(never)
+        private mutating func grow() {
+            let bigger = UnsafeMutablePointer<Frame>.allocate(capacity: capacity * 2)
+            bigger.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = bigger
+            capacity *= 2
+        }
+
+        /// The field a one-name op refers to: the innermost object that has the name.
+        @inline(__always)
+        func locate(_ key: ViewKey) -> UnsafePointer<Field>? {
+            var level = count - 1
+            while level >= 0 {
+                let frame = base[level]
+                if let i = frame.index(key), let fields = frame.fields.baseAddress { return fields + i }
+                level -= 1
+            }
+            return nil
+        }
     }
 
-    /// Mustache name resolution: the first object on the stack (innermost first) that has the
-    /// first name, then down the dotted path.
-    static func lookup(_ op: Op, _ frames: [Frame]) -> TemplateValue? {
-        guard let first = locate(op.k0, frames)?.pointee.value else { return nil }
-        guard op.count > 1 else { return first }
-        guard case .object(let view) = first, let second = view.value(op.k1) else { return nil }
-        guard op.count > 2 else { return second }
-        guard case .object(let inner) = second else { return nil }
-        return inner.value(op.k2)
-    }
+    /// A compiled template's ops and text while one page renders.
+    struct Program {
+        let ops: UnsafeBufferPointer<Op>
+        let pool: UnsafeBufferPointer<UInt8>
+        let locale: PortalSettings.Locale
 
-    static func run(_ ops: UnsafeBufferPointer<Op>, _ pool: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
-                    _ frames: inout [Frame], _ item: TemplateValue?, _ locale: PortalSettings.Locale, _ out: inout [UInt8]) {
-        var pc = range.lowerBound
-        while pc < range.upperBound {
-            let op = ops[pc]
-            switch op.kind {
-            case .text:
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: pool[Int(op.a)..<Int(op.a + op.b)]))
-                pc += 1
-            case .variable, .rawVariable:
-                if op.count == 1 {
-                    // Written where it lies: no copy of the value.
-                    if let field = locate(op.k0, frames) {
-                        HTMLWriter.write(field.pointee.value, raw: op.kind == .rawVariable, locale: locale, into: &out)
-                    }
-                } else if let value = lookup(op, frames) {
-                    HTMLWriter.write(value, raw: op.kind == .rawVariable, locale: locale, into: &out)
-                }
-                pc += 1
-            case .current, .rawCurrent:
-                if let item { HTMLWriter.write(item, raw: op.kind == .rawCurrent, locale: locale, into: &out) }
-                pc += 1
-            case .section, .inverted:
-                let body = (pc + 1)..<Int(op.a)
-                pc = Int(op.a)
-                // Most sections test a flag or a plain value; only objects and lists are copied.
-                var truthy = false
-                var nested = false
-                if op.count == 1 {
-                    if let field = locate(op.k0, frames) {
-                        truthy = field.pointee.value.isTruthy
-                        switch field.pointee.value {
-                        case .list, .rows, .object: nested = true
-                        default: nested = false
+        /// Runs `range` with `view` pushed as the innermost object.
+        @inline(__always)
+        func enter(_ view: View, _ range: Range<Int>, _ frames: inout FrameStack, _ item: TemplateValue?, _ out: inout ByteWriter) {
+            view.fields.withUnsafeBufferPointer { fields in
+                frames.push(Frame(fields: fields, present: view.present))
+                run(range, &frames, item, &out)
+                frames.pop()
+            }
+        }
+
+        /// Mustache name resolution: the first object on the stack (innermost first) that has
+        /// the first name, then down the dotted path.
+        func lookup(_ op: Op, _ frames: borrowing FrameStack) -> TemplateValue? {
+            guard let first = frames.locate(op.k0)?.pointee.value else { return nil }
+            guard op.count > 1 else { return first }
+            guard let second = Template.member(op.k1, of: first) else { return nil }
+            guard op.count > 2 else { return second }
+            return Template.member(op.k2, of: second)
+        }
+
+        func run(_ range: Range<Int>, _ frames: inout FrameStack, _ item: TemplateValue?, _ out: inout ByteWriter) {
+            var pc = range.lowerBound
+            while pc < range.upperBound {
+                let op = ops[pc]
+                switch op.kind {
+                case .text:
+                    out.append(UnsafeBufferPointer(rebasing: pool[Int(op.a)..<Int(op.a + op.b)]))
+                    pc += 1
+                case .variable, .rawVariable:
+                    if op.count == 1 {
+                        // Written where it lies: no copy of the value.
+                        if let field = frames.locate(op.k0) {
+                            HTMLWriter.write(field.pointee.value, raw: op.kind == .rawVariable, locale: locale, into: &out)
                         }
+                    } else if let value = lookup(op, frames) {
+                        HTMLWriter.write(value, raw: op.kind == .rawVariable, locale: locale, into: &out)
                     }
-                } else if let value = lookup(op, frames) {
-                    truthy = value.isTruthy
-                    nested = true
-                }
-                if op.kind == .inverted {
-                    if !truthy { run(ops, pool, body, &frames, item, locale, &out) }
-                    continue
-                }
-                guard truthy else { continue }
-                guard nested, let value = lookup(op, frames) else {
-                    run(ops, pool, body, &frames, item, locale, &out)
-                    continue
-                }
-                switch value {
-                case .list(let items):
-                    for element in items {
-                        if case .object(let view) = element {
-                            enter(view, ops, pool, body, &frames, element, locale, &out)
-                        } else {
-                            run(ops, pool, body, &frames, element, locale, &out)
+                    pc += 1
+                case .current, .rawCurrent:
+                    if let item { HTMLWriter.write(item, raw: op.kind == .rawCurrent, locale: locale, into: &out) }
+                    pc += 1
+                case .section, .inverted:
+                    let body = (pc + 1)..<Int(op.a)
+                    pc = Int(op.a)
+                    // Most sections test a flag or a plain value; only objects and lists are copied.
+                    var truthy = false
+                    var nested = false
+                    if op.count == 1 {
+                        if let field = frames.locate(op.k0) {
+                            truthy = field.pointee.value.isTruthy
+                            switch field.pointee.value {
+                            case .list, .rows, .object, .borrowed: nested = true
+                            default: nested = false
+                            }
                         }
+                    } else if let value = lookup(op, frames) {
+                        truthy = value.isTruthy
+                        nested = true
                     }
-                case .rows(let rows):
-                    // One view, refilled per row: its storage is reused from row to row.
-                    var row = View(capacity: 16)
-                    for i in 0..<rows.count {
-                        row.removeAll()
-                        rows.fill(i, &row)
-                        // A row is an object: `{{.}}` inside it writes nothing, as for a list of objects.
-                        enter(row, ops, pool, body, &frames, nil, locale, &out)
+                    if op.kind == .inverted {
+                        if !truthy { run(body, &frames, item, &out) }
+                        continue
                     }
-                case .object(let view):
-                    enter(view, ops, pool, body, &frames, item, locale, &out)
-                default:
-                    run(ops, pool, body, &frames, item, locale, &out)
+                    guard truthy else { continue }
+                    guard nested, let value = lookup(op, frames) else {
+                        run(body, &frames, item, &out)
+                        continue
+                    }
+                    switch value {
+                    case .list(let items):
+                        for element in items {
+                            if case .object(let view) = element {
+                                enter(view, body, &frames, element, &out)
+                            } else {
+                                run(body, &frames, element, &out)
+                            }
+                        }
+                    case .rows(let rows):
+                        // One view, refilled per row: its storage is reused from row to row.
+                        var row = View(capacity: 16)
+                        for i in 0..<rows.count {
+                            row.removeAll()
+                            rows.fill(i, &row)
+                            // A row is an object: `{{.}}` inside it writes nothing, as for a list of objects.
+                            enter(row, body, &frames, nil, &out)
+                        }
+                    case .object(let view):
+                        enter(view, body, &frames, item, &out)
+                    case .borrowed(let frame):
+                        frames.push(frame)
+                        run(body, &frames, item, &out)
+                        frames.pop()
+                    default:
+                        run(body, &frames, item, &out)
+                    }
                 }
             }
+        }
+    }
+
+    /// A name inside an object value.
+    @inline(__always)
+    static func member(_ key: ViewKey, of value: TemplateValue) -> TemplateValue? {
+        switch value {
+        case .object(let view): return view.value(key)
+        case .borrowed(let frame): return frame.value(key)
+        default: return nil
         }
     }
 }
@@ -379,19 +467,19 @@ extension String {
 
 /// Writes template values as HTML bytes: escaping, number grouping and dates per locale.
 enum HTMLWriter {
-    static func escape(_ s: String, into out: inout [UInt8]) {
+    static func escape(_ s: String, into out: inout ByteWriter) {
         // Native strings are read in place; only a bridged or lazy one is copied.
         if s.utf8.withContiguousStorageIfAvailable({ escape($0, into: &out) }) != nil { return }
         var copy = s
         copy.withUTF8 { escape($0, into: &out) }
     }
 
-    static func escape(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) {
+    static func escape(_ bytes: ArraySlice<UInt8>, into out: inout ByteWriter) {
         bytes.withUnsafeBufferPointer { escape($0, into: &out) }
     }
 
     /// Copies runs of ordinary bytes at once; only `& < > " '` are replaced.
-    static func escape(_ buffer: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    static func escape(_ buffer: UnsafeBufferPointer<UInt8>, into out: inout ByteWriter) {
         var start = 0
         var i = 0
         while i < buffer.count {
@@ -406,20 +494,20 @@ enum HTMLWriter {
                 i += 1
                 continue
             }
-            if start < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<i])) }
-            out.append(contentsOf: UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
+            if start < i { out.append(UnsafeBufferPointer(rebasing: buffer[start..<i])) }
+            out.append(entity)
             i += 1
             start = i
         }
-        if start < buffer.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<buffer.count])) }
+        if start < buffer.count { out.append(UnsafeBufferPointer(rebasing: buffer[start..<buffer.count])) }
     }
 
-    static func write(_ value: TemplateValue, raw: Bool, locale: PortalSettings.Locale, into out: inout [UInt8]) {
+    static func write(_ value: TemplateValue, raw: Bool, locale: PortalSettings.Locale, into out: inout ByteWriter) {
         switch value {
         case .text(let s): escape(s, into: &out)  // even in {{{ }}}: text is never trusted
         case .html(let s):
             if raw {
-                if s.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil { out.append(contentsOf: s.utf8) }
+                out.append(s)
             } else {
                 escape(s, into: &out)
             }
@@ -429,12 +517,16 @@ enum HTMLWriter {
             group(n, into: &out)
         case .day(let d): day(d, locale, into: &out)
         case .period(let p): escape(LocaleFormat.period(p, locale), into: &out)
-        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .bool(let b): out.append(b ? "true" : "false")
         case .slice(let bytes): escape(bytes, into: &out)
+        case .bytes(let bytes): escape(bytes.buffer, into: &out)
         case .textNumber(let text, let n):
             escape(text, into: &out)
             digits(n, into: &out)
-        case .list, .rows, .object: break
+        case .bytesNumber(let text, let n):
+            escape(text.buffer, into: &out)
+            digits(n, into: &out)
+        case .list, .rows, .object, .borrowed: break
         }
     }
 
@@ -450,24 +542,23 @@ enum HTMLWriter {
             let first: Int32 = 10_957  // 2000-01-01, days after 1970-01-01
             let end: Int32 = 47_482    // 2100-01-01
             var offsets: [Int32] = [0]
-            var bytes: [UInt8] = []
+            var bytes = ByteWriter(capacity: Int(end - first) * 18)
             offsets.reserveCapacity(Int(end - first) + 1)
-            bytes.reserveCapacity(Int(end - first) * 18)
             for serial in first..<end {
                 HTMLWriter.computeDay(Day(serial: serial), locale, into: &bytes)
                 offsets.append(Int32(bytes.count))
             }
             self.first = first
             self.offsets = offsets
-            self.bytes = bytes
+            self.bytes = bytes.array
         }
 
         @inline(__always)
-        func write(_ d: Day, into out: inout [UInt8]) -> Bool {
+        func write(_ d: Day, into out: inout ByteWriter) -> Bool {
             let i = Int(d.serial) - Int(first)
             guard i >= 0, i + 1 < offsets.count else { return false }
             bytes.withUnsafeBufferPointer { b in
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[Int(offsets[i])..<Int(offsets[i + 1])]))
+                out.append(UnsafeBufferPointer(rebasing: b[Int(offsets[i])..<Int(offsets[i + 1])]))
             }
             return true
         }
@@ -478,7 +569,7 @@ enum HTMLWriter {
 
     /// A day in the locale, written as bytes (no string is made: pages have thousands).
     @inline(__always)
-    static func day(_ d: Day, _ locale: PortalSettings.Locale, into out: inout [UInt8]) {
+    static func day(_ d: Day, _ locale: PortalSettings.Locale, into out: inout ByteWriter) {
         let written: Bool
         switch locale {
         case .zhCN: written = zhDays.write(d, into: &out)
@@ -487,58 +578,67 @@ enum HTMLWriter {
         if !written { computeDay(d, locale, into: &out) }
     }
 
-    static func computeDay(_ d: Day, _ locale: PortalSettings.Locale, into out: inout [UInt8]) {
+    static func computeDay(_ d: Day, _ locale: PortalSettings.Locale, into out: inout ByteWriter) {
         let c = d.civil
-        func digits(_ n: Int) {
-            if n >= 10 { digits(n / 10) }
-            out.append(UInt8(48 + n % 10))
-        }
         switch locale {
         case .zhCN:
-            digits(c.year); out.append(contentsOf: [0xE5, 0xB9, 0xB4])   // 年
-            digits(c.month); out.append(contentsOf: [0xE6, 0x9C, 0x88])  // 月
-            digits(c.day); out.append(contentsOf: [0xE6, 0x97, 0xA5])    // 日
+            digits(Int64(c.year), into: &out); out.append("年")
+            digits(Int64(c.month), into: &out); out.append("月")
+            digits(Int64(c.day), into: &out); out.append("日")
         case .en:
-            out.append(contentsOf: LocaleFormat.months[c.month - 1].utf8)
+            out.append(LocaleFormat.months[c.month - 1])
             out.append(32)
-            digits(c.day)
-            out.append(contentsOf: [44, 32])
-            digits(c.year)
+            digits(Int64(c.day), into: &out)
+            out.append(", ")
+            digits(Int64(c.year), into: &out)
         }
     }
 
-    /// A whole number without grouping (line numbers). Written in place: pages have thousands.
-    static func digits(_ n: Int64, into out: inout [UInt8]) {
-        if n < 0 { out.append(45) }
-        var m = n.magnitude
+    /// How many decimal digits `m` has.
+    @inline(__always)
+    static func width(_ m: UInt64) -> Int {
         var width = 1
         var scale: UInt64 = 10
         while width < 20 && m >= scale { width += 1; scale = scale &* 10 }
-        let end = out.count + width
-        out.append(contentsOf: repeatElement(48, count: width))
-        var i = end - 1
+        return width
+    }
+
+    /// A whole number without grouping (line numbers). Written in place: pages have thousands.
+    static func digits(_ n: Int64, into out: inout ByteWriter) {
+        if n < 0 { out.append(45) }
+        var m = n.magnitude
+        let count = width(m)
+        let at = out.extend(by: count)
+        var i = count - 1
         repeat {
-            out[i] = UInt8(48 + m % 10)
+            at[i] = UInt8(48 + m % 10)
             m /= 10
             i -= 1
         } while m > 0
     }
 
+    /// `digits` into an array (feeds).
+    static func digits(_ n: Int64, into out: inout [UInt8]) {
+        var writer = ByteWriter(capacity: 24)
+        digits(n, into: &writer)
+        out.append(contentsOf: writer.bytes)
+    }
+
     /// 1234567 -> "1,234,567", written in place.
-    static func group(_ n: Int64, into out: inout [UInt8]) {
+    static func group(_ n: Int64, into out: inout ByteWriter) {
         if n < 0 { out.append(45) }
         var m = n.magnitude
-        var width = 1
-        var scale: UInt64 = 10
-        while width < 20 && m >= scale { width += 1; scale = scale &* 10 }
-        let total = width + (width - 1) / 3
-        let end = out.count + total
-        out.append(contentsOf: repeatElement(44, count: total))
-        var i = end - 1
+        let count = width(m)
+        let total = count + (count - 1) / 3
+        let at = out.extend(by: total)
+        var i = total - 1
         var written = 0
         repeat {
-            if written > 0 && written % 3 == 0 { i -= 1 }  // leave the comma
-            out[i] = UInt8(48 + m % 10)
+            if written > 0 && written % 3 == 0 {
+                at[i] = 44  // the comma
+                i -= 1
+            }
+            at[i] = UInt8(48 + m % 10)
             m /= 10
             written += 1
             i -= 1

@@ -21,6 +21,13 @@ public enum TemplateValue: Sendable {
     case slice(ArraySlice<UInt8>)
     /// Text followed by a number, like a ledger line's source `ledger/2026-Q1.ledger:12`.
     case textNumber(String, Int64)
+    /// Text kept by a `RowArena` (a label, a ledger memo): escaped like `.text`, and copied
+    /// without reference counting, which a million history rows would otherwise pay for.
+    case bytes(BorrowedBytes)
+    /// `.textNumber` with its text kept by a `RowArena`.
+    case bytesNumber(BorrowedBytes, Int64)
+    /// An object kept by a `RowArena` (a rule's link shared by thousands of rows).
+    case borrowed(Template.Frame)
     case list([TemplateValue])
     /// Rows made on demand into one reused view (see `RowList`).
     case rows(RowList)
@@ -31,12 +38,13 @@ public enum TemplateValue: Sendable {
         switch self {
         case .text(let s), .html(let s): return !s.isEmpty
         case .slice(let s): return !s.isEmpty
-        case .textNumber: return true
+        case .bytes(let b): return b.count > 0
+        case .textNumber, .bytesNumber: return true
         case .number(let n), .signed(let n): return n != 0
         case .bool(let b): return b
         case .list(let l): return !l.isEmpty
         case .rows(let r): return r.count > 0
-        case .day, .period, .object: return true
+        case .day, .period, .object, .borrowed: return true
         }
     }
 }
