@@ -152,9 +152,9 @@ public struct LedgerReader: Sendable {
             chunkEntries.append(parsed[i].entries)
             parsed[i].entries = []
         }
-        var valid = checkDateOrder(chunkEntries, chunkFiles: chunks.map(\.file), lineOffsets: lineOffsets,
+        let valid = checkDateOrder(chunkEntries, chunkFiles: chunks.map(\.file), lineOffsets: lineOffsets,
                                    files: files, into: &diagnostics)
-        let ordered = LedgerReader.ledgerOrder(&chunkEntries, lineOffsets: lineOffsets, valid: &valid)
+        let ordered = LedgerReader.ledgerOrder(&chunkEntries, lineOffsets: lineOffsets, valid: valid, jobs: jobs)
         var ledger = Ledger(storage: storage, files: files, entries: ordered)
         resolveIds(&ledger, into: &diagnostics)
         LedgerReader.keepTexts(&ledger)
@@ -229,37 +229,79 @@ public struct LedgerReader: Sendable {
         return valid
     }
 
-    /// Stable counting sort by date straight from the chunks (already in path and line
-    /// order), fixing line numbers and validity on the way.
-    /// Entries of every chunk in ledger order (a stable counting sort by date). Each chunk is
-    /// emptied as soon as it is placed, so the entries are held about once, not twice, at the
-    /// peak (5,000,000 entries are 400 MB).
-    static func ledgerOrder(_ chunks: inout [[LedgerEntry]], lineOffsets: [Int32], valid: inout [[Bool]]) -> [LedgerEntry] {
-        var lo = Int32.max, hi = Int32.min
-        var total = 0
-        for entries in chunks {
-            total += entries.count
-            for e in entries {
-                lo = min(lo, e.date.serial)
-                hi = max(hi, e.date.serial)
+    /// Entries of every chunk in ledger order: a stable counting sort by date straight from the
+    /// chunks (already in path and line order), fixing line numbers and validity on the way.
+    /// Each chunk is emptied as soon as it is placed, so the entries are held about once, not
+    /// twice, at the peak (5,000,000 entries are 400 MB).
+    ///
+    /// On several jobs, each takes a run of consecutive chunks: it counts its entries per day,
+    /// and places them after those of the same day from earlier runs, so the order is the one
+    /// a single job makes.
+    static func ledgerOrder(_ chunks: inout [[LedgerEntry]], lineOffsets: [Int32], valid: [[Bool]], jobs: Int = 1) -> [LedgerEntry] {
+        let groups = max(1, min(jobs, chunks.count))
+        // Runs of chunks of about equal size.
+        let total = chunks.reduce(0) { $0 + $1.count }
+        guard total > 0 else { return [] }
+        var bounds = [0]
+        var seen = 0
+        for (c, entries) in chunks.enumerated() {
+            seen += entries.count
+            if bounds.count < groups && seen * groups >= total * bounds.count && c + 1 < chunks.count { bounds.append(c + 1) }
+        }
+        bounds.append(chunks.count)
+        let runs = (0..<(bounds.count - 1)).map { bounds[$0]..<bounds[$0 + 1] }
+
+        // Per run: its first and last day, then how many entries it has per day.
+        let ranges = chunks.withUnsafeBufferPointer { shared in
+            let all = SharedChunks(chunks: UnsafeMutableBufferPointer(mutating: shared))
+            return Parallel.map(runs.count, jobs: runs.count) { r in
+                var lo = Int32.max, hi = Int32.min
+                for c in runs[r] { for e in all.chunks[c] { lo = min(lo, e.date.serial); hi = max(hi, e.date.serial) } }
+                return (lo, hi)
             }
         }
-        guard total > 0 else { return [] }
+        let lo = ranges.map(\.0).min() ?? 0
+        let hi = ranges.map(\.1).max() ?? 0
         let span = Int(hi) - Int(lo) + 1
-        var starts = [Int](repeating: 0, count: span + 1)
-        for entries in chunks { for e in entries { starts[Int(e.date.serial - lo) + 1] += 1 } }
-        for i in 1...span { starts[i] += starts[i - 1] }
+        let counts = chunks.withUnsafeBufferPointer { shared in
+            let all = SharedChunks(chunks: UnsafeMutableBufferPointer(mutating: shared))
+            return Parallel.map(runs.count, jobs: runs.count) { r in
+                var count = [Int](repeating: 0, count: span)
+                for c in runs[r] { for e in all.chunks[c] { count[Int(e.date.serial - lo)] += 1 } }
+                return count
+            }
+        }
+        // Where each run's entries of each day go: after every earlier day, and after the same
+        // day's entries of earlier runs.
+        var starts = [[Int]](repeating: [Int](repeating: 0, count: span), count: runs.count)
+        var next = 0
+        for day in 0..<span {
+            for r in runs.indices {
+                starts[r][day] = next
+                next += counts[r][day]
+            }
+        }
+        let startsByRun = starts
         return [LedgerEntry](unsafeUninitializedCapacity: total) { buffer, count in
             HugePages.advise(buffer)
-            for c in chunks.indices {
-                let entries = chunks[c]
-                chunks[c] = []
-                for (k, var e) in entries.enumerated() {
-                    e.line += lineOffsets[c]
-                    if !valid[c][k] { e.isValid = false }
-                    let slot = Int(e.date.serial - lo)
-                    buffer.initializeElement(at: starts[slot], to: e)
-                    starts[slot] += 1
+            let out = SharedOutput(buffer: buffer)
+            chunks.withUnsafeMutableBufferPointer { mutable in
+                let all = SharedChunks(chunks: mutable)
+                _ = Parallel.map(runs.count, jobs: runs.count) { r in
+                    var slots = startsByRun[r]
+                    for c in runs[r] {
+                        let entries = all.chunks[c]
+                        all.chunks[c] = []  // this run's chunks are touched by this job only
+                        let flags = valid[c]
+                        for (k, var e) in entries.enumerated() {
+                            e.line += lineOffsets[c]
+                            if !flags[k] { e.isValid = false }
+                            let slot = Int(e.date.serial - lo)
+                            out.buffer.initializeElement(at: slots[slot], to: e)
+                            slots[slot] += 1
+                        }
+                    }
+                    return 0
                 }
             }
             count = total
@@ -395,6 +437,16 @@ public struct LedgerReader: Sendable {
         }
         ledger.entries = entries
     }
+}
+
+/// The chunks while `ledgerOrder` reads them on several threads, or empties them (each job its own).
+private struct SharedChunks: @unchecked Sendable {
+    let chunks: UnsafeMutableBufferPointer<[LedgerEntry]>
+}
+
+/// The ordered entries while several jobs write them, each to its own slots.
+private struct SharedOutput: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<LedgerEntry>
 }
 
 /// Entries read by several threads while nobody changes them (inside `withUnsafeBufferPointer`).

@@ -1,0 +1,65 @@
+import Testing
+@testable import LaurelSources
+
+/// `LedgerReader.ledgerOrder` on several jobs puts entries exactly where one job does: by
+/// date, then by chunk (file path order), then by line.
+@Suite("Ledger order on several jobs")
+struct LedgerOrderTests {
+    /// Chunks as the reader makes them: in file and line order, dates not going back within
+    /// a file, files overlapping in dates (or not), some lines invalid, some chunks empty.
+    static func chunks(seed: UInt64, count: Int, overlapping: Bool) -> (chunks: [[LedgerEntry]], offsets: [Int32], valid: [[Bool]]) {
+        var state = seed
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        var chunks: [[LedgerEntry]] = [], offsets: [Int32] = [], valid: [[Bool]] = []
+        var day: Int32 = 20_000
+        for c in 0..<count {
+            if overlapping && c % 3 == 0 { day = 20_000 + Int32(next(30)) }  // a new file starts
+            let n = next(5) == 0 ? 0 : next(400)
+            var entries: [LedgerEntry] = []
+            for line in 0..<n {
+                day += Int32(next(4) == 0 ? 1 : 0)
+                var e = LedgerEntry(date: Day(serial: day), verb: .earn, file: Int32(c / 3), line: Int32(line + 1))
+                e.points = Int64(c * 10_000 + line)  // identifies the entry
+                entries.append(e)
+            }
+            chunks.append(entries)
+            offsets.append(Int32(c % 3 * 1000))
+            valid.append(entries.indices.map { _ in next(10) != 0 })
+        }
+        return (chunks, offsets, valid)
+    }
+
+    @Test("the same order, line numbers and validity on 1, 2, 3 and 8 jobs", arguments: [(1, false), (2, true), (3, true), (4, false)])
+    func sameOnEveryJobCount(_ seed: UInt64, _ overlapping: Bool) {
+        let made = Self.chunks(seed: seed, count: 17, overlapping: overlapping)
+        // The reference: a stable sort by date of the chunks one after the other.
+        var reference: [LedgerEntry] = []
+        for (c, entries) in made.chunks.enumerated() {
+            for (k, var e) in entries.enumerated() {
+                e.line += made.offsets[c]
+                if !made.valid[c][k] { e.isValid = false }
+                reference.append(e)
+            }
+        }
+        let expected = reference.enumerated().sorted { ($0.element.date.serial, $0.offset) < ($1.element.date.serial, $1.offset) }.map(\.element)
+        for jobs in [1, 2, 3, 8] {
+            var chunks = made.chunks
+            let ordered = LedgerReader.ledgerOrder(&chunks, lineOffsets: made.offsets, valid: made.valid, jobs: jobs)
+            #expect(ordered.map(\.points) == expected.map(\.points), "jobs \(jobs)")
+            #expect(ordered.map(\.line) == expected.map(\.line), "jobs \(jobs)")
+            #expect(ordered.map(\.isValid) == expected.map(\.isValid), "jobs \(jobs)")
+            #expect(chunks.allSatisfy { $0.isEmpty }, "every chunk is let go once placed")
+        }
+    }
+
+    @Test("no chunks, and chunks without entries, order to nothing")
+    func empty() {
+        var none: [[LedgerEntry]] = []
+        #expect(LedgerReader.ledgerOrder(&none, lineOffsets: [], valid: [], jobs: 2).isEmpty)
+        var empties: [[LedgerEntry]] = [[], []]
+        #expect(LedgerReader.ledgerOrder(&empties, lineOffsets: [0, 0], valid: [[], []], jobs: 2).isEmpty)
+    }
+}
