@@ -59,11 +59,13 @@ public struct LedgerReader: Sendable {
         var diagnostics: [Diagnostic] = []
     }
 
-    /// The ledger files taken out of a source tree, handed to the thread that gathers them;
-    /// each file's bytes are let go as soon as they are copied, so the ledger is held about
-    /// once, not twice, while it is gathered. Used by one thread at a time.
+    /// The ledger files taken out of a source tree while they are gathered: read by the
+    /// threads that copy them, and let go as a whole once every piece is copied.
     public final class Files: @unchecked Sendable {
-        var files: [(path: String, display: String, bytes: [UInt8])]
+        public internal(set) var files: [(path: String, display: String, bytes: [UInt8])]
+
+        /// Lets go of the files' bytes (once they are gathered).
+        public func release() { files = [] }
 
         /// Moves `ledger/**/*.ledger` out of `tree`, in path order.
         public init(taking tree: inout SourceTree) {
@@ -73,39 +75,67 @@ public struct LedgerReader: Sendable {
         }
     }
 
-    /// Puts the ledger files into one buffer, in path order. Needs nothing else of the
-    /// sources, so it runs while the YAML files are parsed.
-    public static func gather(_ taken: Files) -> Gathered {
+    /// How the ledger files go into one buffer, in path order: each file's place, and pieces
+    /// of at most 8 MB that any core can copy (beside the YAML files being parsed), so the
+    /// copy, most of it the kernel zeroing fresh pages, is not left to one core.
+    public struct GatherPlan: Sendable {
+        public let total: Int
         var gathered = Gathered()
-        var kept: [Int] = []
-        var total = 0
-        for (i, file) in taken.files.enumerated() {
-            if total + file.bytes.count > LedgerReader.maxFileSize {
-                gathered.diagnostics.append(Diagnostic(path: file.display, line: 1, column: 1,
-                                                       message: "the ledger files add up to more than 1 GiB; archive old years into a separate portal"))
-                continue
-            }
-            kept.append(i)
-            total += file.bytes.count
-        }
-        var start = 0
-        gathered.storage = [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
-            HugePages.advise(UnsafeMutableRawPointer(buffer.baseAddress), bytes: total)
-            count = 0
-            for i in kept {
-                let size = taken.files[i].bytes.count
-                taken.files[i].bytes.withUnsafeBufferPointer { source in
-                    guard let from = source.baseAddress, let to = buffer.baseAddress else { return }
-                    (to + count).initialize(from: from, count: size)
+        /// (file in `Files`, offset in the file, byte count, offset in the buffer)
+        let pieces: [(file: Int, from: Int, count: Int, to: Int)]
+        public var pieceCount: Int { pieces.count }
+        public init(_ taken: Files, pieceSize: Int = 8 << 20) {
+            var total = 0
+            var pieces: [(file: Int, from: Int, count: Int, to: Int)] = []
+            for (i, file) in taken.files.enumerated() {
+                let size = file.bytes.count
+                if total + size > LedgerReader.maxFileSize {
+                    gathered.diagnostics.append(Diagnostic(path: file.display, line: 1, column: 1,
+                                                           message: "the ledger files add up to more than 1 GiB; archive old years into a separate portal"))
+                    continue
                 }
-                taken.files[i].bytes = []  // the only other holder was the tree
-                count += size
-                gathered.files.append(LedgerFile(path: String(taken.files[i].path.dropFirst("ledger/".count)),
-                                                 displayPath: taken.files[i].display, range: start..<start + size))
-                start += size
+                gathered.files.append(LedgerFile(path: String(file.path.dropFirst("ledger/".count)),
+                                                 displayPath: file.display, range: total..<total + size))
+                var from = 0
+                while from < size {
+                    let count = min(max(1, pieceSize), size - from)
+                    pieces.append((i, from, count, total + from))
+                    from += count
+                }
+                total += size
+            }
+            self.total = total
+            self.pieces = pieces
+        }
+
+        /// Copies piece `k`; pieces go to disjoint parts of `buffer`, so any thread may copy any.
+        public func copy(_ k: Int, from taken: Files, into buffer: UnsafeMutableBufferPointer<UInt8>) {
+            let piece = pieces[k]
+            taken.files[piece.file].bytes.withUnsafeBufferPointer { source in
+                guard let from = source.baseAddress, let to = buffer.baseAddress,
+                      piece.from + piece.count <= source.count, piece.to + piece.count <= buffer.count else { return }
+                (to + piece.to).initialize(from: from + piece.from, count: piece.count)
             }
         }
-        return gathered
+
+        /// The gathered ledger, once every piece is copied into `storage`.
+        public func finish(_ storage: [UInt8]) -> Gathered {
+            var gathered = gathered
+            gathered.storage = storage
+            return gathered
+        }
+    }
+
+    /// Puts the ledger files into one buffer, in path order, on one core.
+    public static func gather(_ taken: Files) -> Gathered {
+        let plan = GatherPlan(taken)
+        let storage = [UInt8](unsafeUninitializedCapacity: plan.total) { buffer, count in
+            HugePages.advise(UnsafeMutableRawPointer(buffer.baseAddress), bytes: plan.total)
+            for k in 0..<plan.pieceCount { plan.copy(k, from: taken, into: buffer) }
+            count = plan.total
+        }
+        taken.files = []
+        return plan.finish(storage)
     }
 
     public func read(_ gathered: consuming Gathered) -> (Ledger, [Diagnostic]) {

@@ -52,29 +52,36 @@ struct SourcesLoader {
         var node: Node?
     }
 
-    /// Parses the YAML files on every core and, beside them, gathers the ledger's bytes.
+    /// Parses the YAML files on every core and, beside them, gathers the ledger's bytes (in
+    /// pieces, so whichever core is free copies).
     mutating func parseYAML(jobs: Int) -> LedgerReader.Gathered {
         let present = SourcesLoader.yamlFiles.filter { tree.files[$0] != nil }
         let inputs = present.map { (path: tree.display($0), bytes: tree.files[$0] ?? []) }
-        enum Work: Sendable { case yaml(ParsedYAML), ledger(LedgerReader.Gathered) }
         let ledgerFiles = LedgerReader.Files(taking: &tree)
-        // Largest first, so the work spreads evenly over the cores.
+        let plan = LedgerReader.GatherPlan(ledgerFiles)
+        // Largest first, so the work spreads evenly over the cores; the ledger's pieces last.
         let order = inputs.indices.sorted { inputs[$0].bytes.count > inputs[$1].bytes.count }
-        let results = Parallel.map(inputs.count + 1, jobs: jobs) { k -> Work in
-            guard k < order.count else { return .ledger(LedgerReader.gather(ledgerFiles)) }
-            let i = order[k]
-            var reader = StrictYAML(path: inputs[i].path)
-            let node = reader.parse(inputs[i].bytes)
-            return .yaml(ParsedYAML(reader: reader, node: node))
-        }
-        var gathered = LedgerReader.Gathered()
-        for (k, result) in results.enumerated() {
-            switch result {
-            case .ledger(let g): gathered = g
-            case .yaml(let y): parsed[present[order[k]]] = y
+        var results: [ParsedYAML?] = []
+        let storage = [UInt8](unsafeUninitializedCapacity: plan.total) { buffer, count in
+            HugePages.advise(UnsafeMutableRawPointer(buffer.baseAddress), bytes: plan.total)
+            let target = SharedBytes(buffer: buffer)
+            results = Parallel.map(order.count + plan.pieceCount, jobs: jobs) { k -> ParsedYAML? in
+                guard k < order.count else {
+                    plan.copy(k - order.count, from: ledgerFiles, into: target.buffer)
+                    return nil
+                }
+                let i = order[k]
+                var reader = StrictYAML(path: inputs[i].path)
+                let node = reader.parse(inputs[i].bytes)
+                return ParsedYAML(reader: reader, node: node)
             }
+            count = plan.total
         }
-        return gathered
+        ledgerFiles.release()
+        for (k, result) in results.prefix(order.count).enumerated() {
+            if let result { parsed[present[order[k]]] = result }
+        }
+        return plan.finish(storage)
     }
 
     mutating func yaml(_ name: String, required: Bool) -> (StrictYAML, Node)? {
@@ -571,4 +578,9 @@ extension PortalSources {
               TimeZoneCheck.isKnown(zone) else { return "UTC" }
         return zone
     }
+}
+
+/// The gathered ledger's buffer while cores copy pieces into it, each its own part.
+private struct SharedBytes: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<UInt8>
 }

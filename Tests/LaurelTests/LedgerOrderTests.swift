@@ -63,3 +63,30 @@ struct LedgerOrderTests {
         #expect(LedgerReader.ledgerOrder(&empties, lineOffsets: [0, 0], valid: [[], []], jobs: 2).isEmpty)
     }
 }
+
+@Suite("Gathering the ledger files")
+struct GatherTests {
+    @Test("pieces copied in any order on any thread make the files one after the other, in path order")
+    func piecesInAnyOrder() {
+        var tree = SourceTree(texts: [
+            "ledger/b.ledger": String(repeating: "b", count: 23),
+            "ledger/a.ledger": String(repeating: "a", count: 7) + "张伟",
+            "ledger/2026/c.ledger": "",
+            "ledger/notes.txt": "not a ledger",
+            "people.yaml": "x",
+        ])
+        let files = LedgerReader.Files(taking: &tree)
+        let plan = LedgerReader.GatherPlan(files, pieceSize: 5)
+        #expect(plan.pieceCount == 3 + 5)  // 13 bytes in 3 pieces, 23 in 5, the empty file in none
+        let storage = [UInt8](unsafeUninitializedCapacity: plan.total) { buffer, count in
+            for k in (0..<plan.pieceCount).reversed() { plan.copy(k, from: files, into: buffer) }
+            count = plan.total
+        }
+        let gathered = plan.finish(storage)
+        #expect(String(decoding: gathered.storage, as: UTF8.self) == "aaaaaaa张伟" + String(repeating: "b", count: 23))
+        #expect(gathered.files.map(\.path) == ["2026/c.ledger", "a.ledger", "b.ledger"])
+        #expect(gathered.files.map(\.range) == [0..<0, 0..<13, 13..<36])
+        #expect(tree.files.keys.sorted() == ["ledger/notes.txt", "people.yaml"])
+        #expect(LedgerReader.gather(LedgerReader.Files(taking: &tree)).storage.isEmpty)
+    }
+}
