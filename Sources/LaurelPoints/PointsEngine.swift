@@ -80,7 +80,7 @@ public enum PointsEngine {
 /// alone reads and writes its slot), read-only once the engine returns. A class over one
 /// buffer so a million outcomes are never copied.
 public final class EntryOutcomes: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<EntryOutcome>
+    @usableFromInline let slots: UnsafeMutableBufferPointer<EntryOutcome>
 
     init(count: Int) {
         slots = UnsafeMutableBufferPointer<EntryOutcome>.allocate(capacity: count)
@@ -92,8 +92,9 @@ public final class EntryOutcomes: @unchecked Sendable {
 
     public var count: Int { slots.count }
 
+    /// Inlinable: pages read a million outcomes from another module.
     public internal(set) subscript(i: Int) -> EntryOutcome {
-        @inline(__always) get { slots[i] }
+        @inlinable @inline(__always) get { slots[i] }
         @inline(__always) set { slots[i] = newValue }
     }
 }

@@ -183,7 +183,18 @@ extension SiteContext {
                 | (bonus ? 1 << 32 : 0) | UInt64(UInt32(index))
         }
         let entries = sources.ledger.entries
-        for (k, i) in account.entries.enumerated() { order.append(key(entries[Int(i)].date, bonus: false, k)) }
+        let outcomes = book.outcomes
+        // A person's entries, outcomes and texts lie far apart (in ledger order). Reading what
+        // the rows will need here, in one loop whose loads do not wait for each other, lets the
+        // processor fetch them from memory together instead of one cache miss per row later.
+        var touched: Int64 = 0
+        for (k, i) in account.entries.enumerated() {
+            let e = entries[Int(i)]
+            order.append(key(e.date, bonus: false, k))
+            touched &+= outcomes[Int(i)].points
+            if let text = support.text(e.memoStart >= 0 ? e.memoStart : e.idStart, 1), let first = text.first { touched &+= Int64(first) }
+        }
+        Prefetch.keep(touched)
         for t in account.bonuses {
             guard let bonus = book.bonuses[Int(t)] else { continue }
             order.append(key(bonus.period.lastDay, bonus: true, Int(t)))
@@ -322,4 +333,10 @@ extension SiteContext {
             return View([(.name, .text(category(name))), (.pages, .list(pages.map { item($0, from: at) }))])
         }
     }
+}
+
+/// Keeps loads made only to bring memory into the cache from being optimized away.
+enum Prefetch {
+    @_optimize(none)
+    static func keep(_ value: Int64) {}
 }
