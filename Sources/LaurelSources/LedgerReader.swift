@@ -187,7 +187,7 @@ public struct LedgerReader: Sendable {
         let ordered = LedgerReader.ledgerOrder(&chunkEntries, lineOffsets: lineOffsets, valid: valid, jobs: jobs)
         var ledger = Ledger(storage: storage, files: files, entries: ordered)
         resolveIds(&ledger, into: &diagnostics)
-        LedgerReader.keepTexts(&ledger)
+        LedgerReader.keepTexts(&ledger, jobs: jobs)
         return (ledger, diagnostics)
     }
 
@@ -202,30 +202,53 @@ public struct LedgerReader: Sendable {
     /// They are copied, in ledger order, into a buffer about a third of the files' size, and
     /// the files' bytes are let go (200 MB of a 5,000,000-line ledger). Ledger order also puts
     /// a person's texts closer together than the files did.
-    static func keepTexts(_ ledger: inout Ledger) {
+    ///
+    /// On several jobs each copies the texts of a run of entries to where one job would put
+    /// them (after the texts of the runs before), so the result does not depend on `jobs`.
+    static func keepTexts(_ ledger: inout Ledger, jobs: Int = 1, run: Int = 65_536) {
         var entries = ledger.entries
         ledger.entries = []  // keep `entries` uniquely referenced while it is updated
         let old = ledger.storage
-        var needed = 0
-        for e in entries {
-            if e.memoStart >= 0 { needed += Int(e.memoLength) }
-            if e.idStart >= 0 { needed += Int(e.idLength) }
-        }
-        var texts: [UInt8] = []
-        texts.reserveCapacity(needed)
-        old.withUnsafeBufferPointer { bytes in
-            for i in entries.indices {
-                if entries[i].memoStart >= 0 {
-                    let s = Int(entries[i].memoStart)
-                    entries[i].memoStart = Int32(texts.count)
-                    texts.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[s..<s + Int(entries[i].memoLength)]))
+        let runs = max(1, min(jobs, entries.count / max(1, run) + 1))
+        let bounds = (0...runs).map { entries.count * $0 / runs }
+        let texts: [UInt8] = entries.withUnsafeMutableBufferPointer { buffer in
+            let shared = SharedOutput(buffer: buffer)
+            let needed = Parallel.map(runs, jobs: runs) { r in
+                var needed = 0
+                for e in shared.buffer[bounds[r]..<bounds[r + 1]] {
+                    if e.memoStart >= 0 { needed += Int(e.memoLength) }
+                    if e.idStart >= 0 { needed += Int(e.idLength) }
                 }
-                if entries[i].idStart >= 0 {
-                    let s = Int(entries[i].idStart)
-                    entries[i].idStart = Int32(texts.count)
-                    texts.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[s..<s + Int(entries[i].idLength)]))
+                return needed
+            }
+            let total = needed.reduce(0, +)
+            return [UInt8](unsafeUninitializedCapacity: total) { texts, count in
+                let target = SharedBytesOut(buffer: texts)
+                old.withUnsafeBufferPointer { bytes in
+                    let source = SharedBytesIn(buffer: bytes)
+                    _ = Parallel.map(runs, jobs: runs) { r in
+                        var at = needed[..<r].reduce(0, +)
+                        func keep(_ start: Int32, _ length: Int) -> Int32 {
+                            let s = Int(start)
+                            guard let to = target.buffer.baseAddress, let from = source.buffer.baseAddress,
+                                  s + length <= source.buffer.count, at + length <= target.buffer.count else { return -1 }
+                            (to + at).initialize(from: from + s, count: length)
+                            defer { at += length }
+                            return Int32(at)
+                        }
+                        for i in bounds[r]..<bounds[r + 1] {
+                            if shared.buffer[i].memoStart >= 0 {
+                                shared.buffer[i].memoStart = keep(shared.buffer[i].memoStart, Int(shared.buffer[i].memoLength))
+                            }
+                            if shared.buffer[i].idStart >= 0 {
+                                shared.buffer[i].idStart = keep(shared.buffer[i].idStart, Int(shared.buffer[i].idLength))
+                            }
+                            shared.buffer[i].referenceStart = -1  // resolved into `subject`
+                        }
+                        return 0
+                    }
                 }
-                entries[i].referenceStart = -1  // resolved into `subject`
+                count = total
             }
         }
         ledger.storage = texts
@@ -472,6 +495,16 @@ public struct LedgerReader: Sendable {
 /// The chunks while `ledgerOrder` reads them on several threads, or empties them (each job its own).
 private struct SharedChunks: @unchecked Sendable {
     let chunks: UnsafeMutableBufferPointer<[LedgerEntry]>
+}
+
+/// Bytes read by several jobs (the ledger files' while their texts are kept).
+private struct SharedBytesIn: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<UInt8>
+}
+
+/// Bytes written by several jobs, each to its own part.
+private struct SharedBytesOut: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<UInt8>
 }
 
 /// The ordered entries while several jobs write them, each to its own slots.

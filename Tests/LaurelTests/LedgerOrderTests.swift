@@ -90,3 +90,29 @@ struct GatherTests {
         #expect(LedgerReader.gather(LedgerReader.Files(taking: &tree)).storage.isEmpty)
     }
 }
+
+@Suite("Keeping the ledger's texts")
+struct KeepTextsTests {
+    @Test("memos and ids are kept in ledger order, the same on one job and on several")
+    func sameOnEveryJobCount() {
+        let bytes = Array("....memo-one..id-1....memo-two.id-2...id-3..memo-four".utf8)
+        func entry(memo: (Int, Int)?, id: (Int, Int)?) -> LedgerEntry {
+            var e = LedgerEntry(date: Day(serial: 20_000), verb: .earn, file: 0, line: 1)
+            if let memo { e.memoStart = Int32(memo.0); e.memoLength = Int32(memo.1) }
+            if let id { e.idStart = Int32(id.0); e.idLength = Int16(id.1) }
+            return e
+        }
+        let entries = [entry(memo: (4, 8), id: (14, 4)), entry(memo: nil, id: nil), entry(memo: (22, 8), id: (31, 4)),
+                       entry(memo: nil, id: (38, 4)), entry(memo: (44, 9), id: nil)]
+        var results: [[UInt8]] = []
+        for jobs in [1, 2, 3, 5] {
+            var ledger = Ledger(storage: bytes, files: [], entries: entries)
+            LedgerReader.keepTexts(&ledger, jobs: jobs, run: 1)
+            #expect(ledger.entries.map { ledger.memo(of: $0) } == ["memo-one", nil, "memo-two", nil, "memo-four"], "jobs \(jobs)")
+            #expect(ledger.entries.map { e in e.idStart >= 0 ? String(decoding: ledger.storage[Int(e.idStart)..<Int(e.idStart) + Int(e.idLength)], as: UTF8.self) : nil }
+                    == ["id-1", nil, "id-2", "id-3", nil], "jobs \(jobs)")
+            results.append(ledger.storage)
+        }
+        #expect(results.allSatisfy { $0 == Array("memo-oneid-1memo-twoid-2id-3memo-four".utf8) })
+    }
+}

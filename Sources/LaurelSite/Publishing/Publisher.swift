@@ -192,13 +192,22 @@ public final class Publisher: SiteSink, @unchecked Sendable {
     /// Makes the new build the published one with one rename, then removes builds older than
     /// the previous one.
     public func commit() throws(Failure) {
-        let lines = manifest.keys.sorted().map { path -> String in
-            let entry = manifest[path] ?? (0, 0)
-            return ContentHash.hex(entry.hash) + " " + String(entry.size) + " " + path
+        // `HASH SIZE PATH` per line, in path order, written as bytes (100,000 lines at 50,000 people).
+        var lines = ByteWriter(capacity: manifest.count * 64 + 64)
+        let digits: StaticString = "0123456789abcdef"
+        for (path, entry) in manifest.sorted(by: { $0.key < $1.key }) {
+            let hex = lines.extend(by: 16)
+            for i in 0..<16 { hex[i] = digits.utf8Start[Int((entry.hash >> UInt64(60 - 4 * i)) & 15)] }
+            lines.append(32)
+            HTMLWriter.digits(Int64(entry.size), into: &lines)
+            lines.append(32)
+            lines.append(path)
+            lines.append(10)
         }
+        if manifest.isEmpty { lines.append(10) }
         FaultPoint.beforeManifest.reach()
         do {
-            try Publisher.writeFile(folder + ".manifest", Array((lines.joined(separator: "\n") + "\n").utf8))
+            try Publisher.writeFile(folder + ".manifest", lines.bytes)
         } catch {
             throw Failure.io("cannot write the build manifest: \(error)")
         }
