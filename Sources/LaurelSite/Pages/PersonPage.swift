@@ -23,6 +23,12 @@ struct PersonPageSupport: Sendable {
     let rowSources: [BorrowedBytes]
     /// The ledger's memos and ids (`Ledger.storage`), pinned by the build while it renders.
     let ledgerTexts: BorrowedBytes
+    /// Per reward: its cost in force, and its link with `cost` and `tier` as the affordable
+    /// list and the next tier show it (nil cost: not offered).
+    let rewardCosts: [Int64?]
+    let rewardOffers: [View]
+    /// Per published page, its item as a person page lists it (guidance, mentions).
+    let pageItems: [Int: View]
     let teamLinks: [TemplateValue?]
     /// The values every person page shares (site, links).
     let root: View
@@ -69,6 +75,16 @@ struct PersonPageSupport: Sendable {
         }
         rowRewards = site.sources.rewards.indices.map { .borrowed(arena.object(site.rewardLink($0, from: at))) }
         ledgerTexts = BorrowedBytes(texts)
+        rewardCosts = site.sources.rewards.map { $0.cost(on: site.book.asOf) }
+        rewardOffers = site.sources.rewards.indices.map { r in
+            var view = site.rewardLink(r, from: at)
+            if let cost = site.sources.rewards[r].cost(on: site.book.asOf) { view.set(.cost, .number(cost)) }
+            view.set(.tier, .text(site.label("tier." + site.sources.rewards[r].tier.rawValue)))
+            return view
+        }
+        var items: [Int: View] = [:]
+        for i in site.published.values { items[i] = site.item(i, from: at) }
+        pageItems = items
         teamLinks = site.sources.teams.indices.map { site.teamLink(Int32($0), from: at) }
         root = site.root(at: at, title: "")
         sourcePrefixes = site.sourcePrefixes
@@ -152,11 +168,11 @@ extension SiteContext {
             }
             return view
         }))
-        let (affordable, nextTier) = rewardsWithin(p, at: at)
+        let (affordable, nextTier) = rewardsWithin(p, support: support)
         root.set(.affordable, .list(affordable))
         root.set(.nexttier, nextTier.map { .object($0) })
         root.set(.guidance, .list(guidance(p, support: support, at: at)))
-        root.set(.mentions, .list(pagesByPerson[p].map { item($0, from: at) }))
+        root.set(.mentions, .list(pagesByPerson[p].map { support.pageItems[$0] ?? item($0, from: at) }))
         return root
     }
 
@@ -278,27 +294,24 @@ extension SiteContext {
     }
 
     /// Rewards the person can redeem now, and how far the next tier is.
-    func rewardsWithin(_ p: Int, at: String) -> ([View], View?) {
+    func rewardsWithin(_ p: Int, support: PersonPageSupport) -> ([View], View?) {
         let account = book.accounts[p]
         var affordable: [View] = []
         var bestTier = -1
         let tiers = Reward.Tier.allCases
         for (r, reward) in sources.rewards.enumerated() {
-            guard let cost = reward.cost(on: book.asOf), cost <= account.balance, isAvailable(r, for: p) else { continue }
-            var view = rewardLink(r, from: at)
-            view.set(.cost, .number(cost))
-            view.set(.tier, .text(label("tier." + reward.tier.rawValue)))
-            affordable.append(view)
+            guard let cost = support.rewardCosts[r], cost <= account.balance, isAvailable(r, for: p) else { continue }
+            affordable.append(support.rewardOffers[r])
             bestTier = max(bestTier, tiers.firstIndex(of: reward.tier) ?? 0)
         }
         guard bestTier + 1 < tiers.count else { return (affordable, nil) }
         let nextTier = tiers[bestTier + 1]
-        let candidates = sources.rewards.indices.filter { sources.rewards[$0].tier == nextTier && isAvailable($0, for: p) }
-        guard let cheapest = candidates.min(by: { (sources.rewards[$0].cost(on: book.asOf) ?? .max) < (sources.rewards[$1].cost(on: book.asOf) ?? .max) }),
-              let cost = sources.rewards[cheapest].cost(on: book.asOf) else { return (affordable, nil) }
-        var view = rewardLink(cheapest, from: at)
-        view.set(.tier, .text(label("tier." + nextTier.rawValue)))
-        view.set(.cost, .number(cost))
+        var cheapest: Int?
+        for r in sources.rewards.indices where sources.rewards[r].tier == nextTier && isAvailable(r, for: p) {
+            if cheapest == nil || (support.rewardCosts[r] ?? .max) < (cheapest.flatMap { support.rewardCosts[$0] } ?? .max) { cheapest = r }
+        }
+        guard let cheapest, let cost = support.rewardCosts[cheapest] else { return (affordable, nil) }
+        var view = support.rewardOffers[cheapest]
         view.set(.missing, .number(max(0, cost - account.balance)))
         return (affordable, view)
     }
@@ -330,7 +343,7 @@ extension SiteContext {
         return weak.prefix(2).map { w in
             let name = scores.categories[w.category]
             let pages = (support.trainingByTag[name] ?? []).prefix(SiteContext.guidancePages)
-            return View([(.name, .text(category(name))), (.pages, .list(pages.map { item($0, from: at) }))])
+            return View([(.name, .text(category(name))), (.pages, .list(pages.map { support.pageItems[$0] ?? item($0, from: at) }))])
         }
     }
 }
