@@ -377,7 +377,7 @@ public struct Template: Sendable {
                     if op.count == 1 {
                         // Written where it lies: no copy of the value.
                         if let field = frames.locate(op.k0) {
-                            HTMLWriter.write(field.pointee.value, raw: op.kind == .rawVariable, locale: locale, into: &out)
+                            HTMLWriter.write(field, raw: op.kind == .rawVariable, locale: locale, into: &out)
                         }
                     } else if let value = lookup(op, frames) {
                         HTMLWriter.write(value, raw: op.kind == .rawVariable, locale: locale, into: &out)
@@ -500,6 +500,24 @@ enum HTMLWriter {
             start = i
         }
         if start < buffer.count { out.append(UnsafeBufferPointer(rebasing: buffer[start..<buffer.count])) }
+    }
+
+    /// Writes a field's value where it lies: the cases rows use most are read in place,
+    /// without copying the whole value out first.
+    @inline(__always)
+    static func write(_ field: UnsafePointer<Template.Field>, raw: Bool, locale: PortalSettings.Locale, into out: inout ByteWriter) {
+        switch field.pointee.value {
+        case .bytes(let bytes): escape(bytes.buffer, into: &out)
+        case .bytesNumber(let text, let n):
+            escape(text.buffer, into: &out)
+            digits(n, into: &out)
+        case .number(let n): group(n, into: &out)
+        case .signed(let n):
+            if n > 0 { out.append(43) }
+            group(n, into: &out)
+        case .day(let d): day(d, locale, into: &out)
+        default: write(field.pointee.value, raw: raw, locale: locale, into: &out)
+        }
     }
 
     static func write(_ value: TemplateValue, raw: Bool, locale: PortalSettings.Locale, into out: inout ByteWriter) {
