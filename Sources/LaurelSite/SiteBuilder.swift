@@ -151,9 +151,11 @@ public enum SiteBuilder {
                     buffer.removeAll()
                     t.render(site.personPage(p, support: support), locale: locale, into: &buffer)
                     try sink.write(Address.file(Address.person(id)), buffer.bytes)
-                    let feed = site.personFeed(p, support: support)
-                    try sink.write(Address.personFeed(id), feed)
-                    written += buffer.count + feed.count
+                    written += buffer.count
+                    buffer.removeAll()
+                    site.personFeed(p, support: support, into: &buffer)
+                    try sink.write(Address.personFeed(id), buffer.bytes)
+                    written += buffer.count
                 }
                 return .success(written)
             } catch {

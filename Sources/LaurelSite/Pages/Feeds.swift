@@ -42,47 +42,52 @@ extension SiteContext {
     /// A person's latest 20 entries: what changed for them, newest first. Written straight
     /// into bytes: every build makes one per person, 200,000 entries for 10,000 people. The
     /// bytes are those `feed` would write for the same items.
-    func personFeed(_ p: Int, support: PersonPageSupport) -> [UInt8] {
+    func personFeed(_ p: Int, support: PersonPageSupport, into out: inout ByteWriter) {
         let person = sources.people[p]
         let account = book.accounts[p]
         let entries = sources.ledger.entries
         let page = absolute(Address.person(person.id), from: Address.personFeed(person.id))
         let recent = account.entries.reversed().prefix(20)
-        var xml: [UInt8] = []
-        xml.reserveCapacity(1024 + recent.count * 320)
-        func put(_ s: StaticString) { xml.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
-        func text(_ s: String) { XML.escape(s, into: &xml) }
-        func number(_ n: Int64) { HTMLWriter.digits(n, into: &xml) }
-        func source(_ e: LedgerEntry) { text(support.sourcePrefixes[Int(e.file)]); number(Int64(e.line)) }
-        put("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <id>urn:laurel:person:")
-        text(person.id); put("</id>\n  <title>"); text(sources.settings.title); put(" · "); text(person.name)
-        put("</title>\n  <updated>")
-        XML.day(recent.first.map { entries[Int($0)].date } ?? book.asOf, into: &xml)
-        put("</updated>\n  <link rel=\"self\" href=\""); text(absolute(Address.personFeed(person.id), from: Address.personFeed(person.id))); put("\"/>\n")
+        out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <id>urn:laurel:person:")
+        XML.escape(person.id, into: &out); out.append("</id>\n  <title>"); XML.escape(sources.settings.title, into: &out)
+        out.append(" · "); XML.escape(person.name, into: &out)
+        out.append("</title>\n  <updated>")
+        XML.day(recent.first.map { entries[Int($0)].date } ?? book.asOf, into: &out)
+        out.append("</updated>\n  <link rel=\"self\" href=\"")
+        XML.escape(absolute(Address.personFeed(person.id), from: Address.personFeed(person.id)), into: &out); out.append("\"/>\n")
         for i in recent {
             let e = entries[Int(i)]
             let outcome = book.outcomes[Int(i)]
-            put("  <entry>\n    <id>urn:laurel:"); text(person.id); put(":"); source(e)
-            put("</id>\n    <title>"); text(support.verbLabels[Int(e.verb.rawValue)])
+            let source = support.rowSources[Int(e.file)]
+            out.append("  <entry>\n    <id>urn:laurel:"); XML.escape(person.id, into: &out); out.append(":")
+            XML.escape(source.buffer, into: &out); HTMLWriter.digits(Int64(e.line), into: &out)
+            out.append("</id>\n    <title>"); XML.escape(support.verbLabels[Int(e.verb.rawValue)], into: &out)
             switch e.verb {
-            case .earn: put(" "); text(sources.rules[Int(e.subject)].name); put(" +"); number(outcome.points)
-            case .award: put(" +"); number(e.points)
-            case .deduct: put(" -"); number(e.points)
-            case .redeem: put(" "); text(sources.rewards[Int(e.subject)].name); put(" -"); number(outcome.points)
+            case .earn:
+                out.append(" "); XML.escape(sources.rules[Int(e.subject)].name, into: &out); out.append(" +")
+                HTMLWriter.digits(outcome.points, into: &out)
+            case .award: out.append(" +"); HTMLWriter.digits(e.points, into: &out)
+            case .deduct: out.append(" -"); HTMLWriter.digits(e.points, into: &out)
+            case .redeem:
+                out.append(" "); XML.escape(sources.rewards[Int(e.subject)].name, into: &out); out.append(" -")
+                HTMLWriter.digits(outcome.points, into: &out)
             case .reverse, .balance: break
             }
-            put("</title>\n    <updated>"); XML.day(e.date, into: &xml)
-            put("</updated>\n    <link href=\""); text(page)
-            put("\"/>\n    <summary>")
-            if let bytes = sources.ledger.memoBytes(of: e) {
-                XML.escape(bytes, into: &xml); put(" ")
-            } else if let memo = sources.ledger.memo(of: e) {
-                text(memo); put(" ")
+            out.append("</title>\n    <updated>"); XML.day(e.date, into: &out)
+            out.append("</updated>\n    <link href=\""); XML.escape(page, into: &out)
+            out.append("\"/>\n    <summary>")
+            if let memo = support.text(e.memoStart, e.memoLength) {
+                if memo.contains(92), let unescaped = sources.ledger.memo(of: e) {
+                    XML.escape(unescaped, into: &out)
+                } else {
+                    XML.escape(memo, into: &out)
+                }
+                out.append(" ")
             }
-            put("("); source(e); put(")</summary>\n  </entry>\n")
+            out.append("("); XML.escape(source.buffer, into: &out); HTMLWriter.digits(Int64(e.line), into: &out)
+            out.append(")</summary>\n  </entry>\n")
         }
-        put("</feed>\n")
-        return xml
+        out.append("</feed>\n")
     }
 
     func newsFeed() -> [UInt8] {
@@ -109,6 +114,37 @@ enum XML {
         s.withUTF8 { escape($0, into: &out) }
     }
 
+    static func escape(_ s: String, into out: inout ByteWriter) {
+        var s = s
+        s.withUTF8 { escape($0, into: &out) }
+    }
+
+    /// The same as the array form, copying runs of ordinary bytes at once.
+    static func escape(_ buffer: UnsafeBufferPointer<UInt8>, into out: inout ByteWriter) {
+        var start = 0
+        var i = 0
+        while i < buffer.count {
+            let c = buffer[i]
+            let entity: StaticString
+            switch c {
+            case 38: entity = "&amp;"
+            case 60: entity = "&lt;"
+            case 62: entity = "&gt;"
+            case 34: entity = "&quot;"
+            case 39: entity = "&apos;"
+            case 0..<32 where c != 9 && c != 10 && c != 13: entity = ""
+            default:
+                i += 1
+                continue
+            }
+            if start < i { out.append(UnsafeBufferPointer(rebasing: buffer[start..<i])) }
+            out.append(entity)
+            i += 1
+            start = i
+        }
+        if start < buffer.count { out.append(UnsafeBufferPointer(rebasing: buffer[start..<buffer.count])) }
+    }
+
     static func escape<Bytes: Sequence>(_ bytes: Bytes, into out: inout [UInt8]) where Bytes.Element == UInt8 {
         for c in bytes {
             switch c {
@@ -126,14 +162,22 @@ enum XML {
 
     /// `2026-03-02T00:00:00Z`, as Atom dates are written.
     static func day(_ d: Day, into out: inout [UInt8]) {
+        var writer = ByteWriter(capacity: 32)
+        day(d, into: &writer)
+        out.append(contentsOf: writer.bytes)
+    }
+
+    static func day(_ d: Day, into out: inout ByteWriter) {
         let c = d.civil
-        func two(_ n: Int) { out.append(UInt8(48 + n / 10 % 10)); out.append(UInt8(48 + n % 10)) }
         if c.year < 0 || c.year > 9999 {
-            out.append(contentsOf: d.description.utf8)
+            out.append(d.description)
         } else {
-            two(c.year / 100); two(c.year % 100)
-            out.append(45); two(c.month); out.append(45); two(c.day)
+            let hundreds = c.year / 100, rest = c.year % 100
+            out.append(UInt8(48 + hundreds / 10 % 10)); out.append(UInt8(48 + hundreds % 10))
+            out.append(UInt8(48 + rest / 10)); out.append(UInt8(48 + rest % 10))
+            out.append(45); out.append(UInt8(48 + c.month / 10)); out.append(UInt8(48 + c.month % 10))
+            out.append(45); out.append(UInt8(48 + c.day / 10)); out.append(UInt8(48 + c.day % 10))
         }
-        out.append(contentsOf: "T00:00:00Z".utf8)
+        out.append("T00:00:00Z")
     }
 }
