@@ -78,8 +78,11 @@ struct Run: ParsableCommand {
             }
         }
         var n = 0
+        // Each measured build starts with the disk caught up (sync): the previous build's
+        // gigabytes would otherwise be written back while this one runs, on the same two cores.
         let full = try samples(repeatCount) {
             n += 1
+            sync()
             return try measure(laurel, ["build", "--content", folder, "--as-of", Run.asOf, "--output", "\(outputs)/full-\(n)"])
         }
         report("build (full)", full)
@@ -115,6 +118,7 @@ struct Run: ParsableCommand {
         var k = 0
         let append = try samples(repeatCount) {
             k += 1
+            sync()
             return try measure(laurel, ["build", "--content", appended, "--as-of", Run.nextDay, "--output", outputsForAppend[k - 1]])
         }
         report("build (one more day, \(day) lines, as-of +1 day)", append)
