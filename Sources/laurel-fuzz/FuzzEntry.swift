@@ -65,6 +65,17 @@ public enum FuzzEntry {
         return result.diagnostics
     }
 
+    /// Reads the input on one job and on three, and says whether the diagnostics and the
+    /// computed export differ: the reader orders the ledger, keeps its texts and interns ids
+    /// on several cores, and the result must not depend on how many.
+    public static func differsByJobs(_ data: [UInt8]) -> Bool {
+        let one = PortalRun.check(tree(for: data), asOf: .day(asOf), jobs: 1)
+        let three = PortalRun.check(tree(for: data), asOf: .day(asOf), jobs: 3)
+        if one.diagnostics != three.diagnostics { return true }
+        let export = { (run: PortalRun) in SiteRenderer.render(run).map(\.bytes) }
+        return export(one) != export(three)
+    }
+
     /// FORMAT.md's example sources (sections 2 to 7 and 9), all valid together.
     public static let base: [String: String] = [
         "portal.yaml": """

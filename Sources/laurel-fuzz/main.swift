@@ -5,7 +5,13 @@ import LaurelSources
 /// libFuzzer supplies `main`). The logic lives in FuzzEntry.swift, shared with the tests.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    FuzzEntry.run(Array(UnsafeBufferPointer(start: data, count: size)))
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    FuzzEntry.run(bytes)
+    // Every other input also checks that one job and three read it the same.
+    if size % 2 == 1, FuzzEntry.differsByJobs(bytes) {
+        FileHandle.standardError.write(Data("laurel-fuzz: one job and three read this input differently\n".utf8))
+        abort()
+    }
     return 0
 }
 
