@@ -25,14 +25,19 @@ public enum PointsEngine {
         let sources = inputs.sources
         let asOf = inputs.asOf
         let outcomes = EntryOutcomes(count: sources.ledger.entries.count)
-        let runs = Parallel.map(partitions, jobs: partitions) { k in
+        var runs = Parallel.map(partitions, jobs: partitions) { k in
             var run = EngineRun(inputs: inputs, outcomes: outcomes, partition: k, of: partitions, stockInline: stockInline)
             run.applyLedger()
             run.finish()
             return run
         }
         var accounts = [PersonAccount](repeating: PersonAccount(), count: sources.people.count)
+        // Each entry belongs to one run, so the runs' portions have no key in common: the
+        // largest dictionary is taken over (moved, not copied) and the others added to it.
         var portions: [Int32: [Portion]] = [:]
+        if let largest = runs.indices.max(by: { runs[$0].portions.count < runs[$1].portions.count }) {
+            swap(&portions, &runs[largest].portions)
+        }
         var bonuses = [TargetBonus?](repeating: nil, count: sources.targets.count)
         var diagnostics: [Diagnostic] = []
         for run in runs {

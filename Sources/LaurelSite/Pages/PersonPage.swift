@@ -17,7 +17,9 @@ struct PersonPageSupport: Sendable {
     /// each version; per reward its link; per verb its label; per ledger file `ledger/PATH:`.
     let arena = RowArena()
     let rowRules: [TemplateValue]
-    let rowRuleVersions: [[TemplateValue]]
+    /// Rule r's versions are `rowRuleVersions[ruleVersionStart[r]..<ruleVersionStart[r + 1]]`.
+    let rowRuleVersions: [TemplateValue]
+    let ruleVersionStart: [Int]
     let rowRewards: [TemplateValue]
     let rowVerbs: [TemplateValue]
     let rowSources: [BorrowedBytes]
@@ -65,14 +67,19 @@ struct PersonPageSupport: Sendable {
         ruleLinks = site.sources.rules.indices.map { site.ruleLink($0, from: at) }
         let arena = arena
         rowRules = ruleLinks.map { .borrowed(arena.object($0)) }
-        rowRuleVersions = site.sources.rules.indices.map { r in
-            site.sources.rules[r].versions.indices.map { v in
+        var versions: [TemplateValue] = []
+        var versionStart = [0]
+        for r in site.sources.rules.indices {
+            for v in site.sources.rules[r].versions.indices {
                 var link = site.ruleLink(r, from: at)
                 link.set(.version, .number(Int64(v + 1)))
                 link.set(.since, .day(site.sources.rules[r].versions[v].since))
-                return .borrowed(arena.object(link))
+                versions.append(.borrowed(arena.object(link)))
             }
+            versionStart.append(versions.count)
         }
+        rowRuleVersions = versions
+        ruleVersionStart = versionStart
         rowRewards = site.sources.rewards.indices.map { .borrowed(arena.object(site.rewardLink($0, from: at))) }
         ledgerTexts = BorrowedBytes(texts)
         rewardCosts = site.sources.rewards.map { $0.cost(on: site.book.asOf) }
@@ -244,8 +251,9 @@ extension SiteContext {
         switch e.verb {
         case .earn:
             let v = Int(outcome.ruleVersion)
-            let versions = support.rowRuleVersions[Int(e.subject)]
-            view.set(.rule, v >= 0 && v < versions.count ? versions[v] : support.rowRules[Int(e.subject)])
+            let r = Int(e.subject)
+            let version = support.ruleVersionStart[r] + v
+            view.set(.rule, v >= 0 && version < support.ruleVersionStart[r + 1] ? support.rowRuleVersions[version] : support.rowRules[r])
             view.set(.points, .signed(outcome.points))
             if outcome.capped > 0 { view.set(.capped, .number(outcome.capped)) }
         case .award:
