@@ -124,9 +124,19 @@ public struct StrictYAML {
             let at = SourceText.location(ofByte: offset ?? 0, in: Array(text.utf8)[...])
             sink.error(at.line + lineOffset, at.column, "invalid YAML: \(problem)")
         case let .duplicatedKeysInMapping(duplicates, context):
-            let key = duplicates.first ?? ""
-            let at = StrictYAML.secondOccurrence(of: key, after: context.mark, in: text)
-            sink.error(at.line + lineOffset, at.column, "repeated key '\(key)'; each key may appear once in a mapping, remove or merge the repeated one")
+            // Yams names the repeated keys in an order that can change from run to run; the
+            // repeats are found again in the text, each at its own line, in order.
+            let repeats = YAMLAliasGuard.repeatedKeys(text)
+            for r in repeats {
+                sink.error(r.line + lineOffset, r.column, "repeated key '\(r.key)'; each key may appear once in a mapping, remove or merge the repeated one")
+            }
+            if repeats.isEmpty {  // only keys that are lists or mappings repeat
+                let key = duplicates.count == 1 ? duplicates[0] : "<uncovertable>"
+                let at = key == "<uncovertable>" ? SourceText.Location(line: context.mark.line, column: context.mark.column)
+                    : StrictYAML.secondOccurrence(of: key, after: context.mark, in: text)
+                let name = key == "<uncovertable>" ? "(a list or mapping used as a key)" : "'\(key)'"
+                sink.error(at.line + lineOffset, at.column, "repeated key \(name); each key may appear once in a mapping, remove or merge the repeated one")
+            }
         default:
             sink.error(1, 1, "invalid YAML: \(error)")
         }

@@ -61,4 +61,58 @@ enum YAMLAliasGuard {
             return nil
         }
     }
+
+    /// Every key that repeats a key of the same mapping, at the repeat (line and column from
+    /// 1), in the order of the text. Yams reports repeated keys in an order that can change
+    /// from run to run (it sorts them, and keys that are lists do not sort); this walk of
+    /// libyaml's events gives the same answer every time. Keys that are lists, mappings or
+    /// aliases are not compared. Only called once Yams has found a repeat.
+    static func repeatedKeys(_ text: String) -> [(line: Int, column: Int, key: String)] {
+        var bytes = Array(text.utf8)
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { return [] }
+        defer { yaml_parser_delete(&parser) }
+        return bytes.withUnsafeMutableBufferPointer { buffer in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+            struct Open { var isMapping: Bool; var expectingKey = true; var keys = Set<String>() }
+            var open: [Open] = []
+            var found: [(line: Int, column: Int, key: String)] = []
+            /// Whether the node that starts now is a key of the innermost mapping; flips the
+            /// mapping between key and value either way.
+            func startsKey() -> Bool {
+                guard let last = open.indices.last, open[last].isMapping else { return false }
+                defer { open[last].expectingKey.toggle() }
+                return open[last].expectingKey
+            }
+            var event = yaml_event_t()
+            while yaml_parser_parse(&parser, &event) == 1 {
+                defer { yaml_event_delete(&event) }
+                switch event.type {
+                case YAML_STREAM_END_EVENT:
+                    return found
+                case YAML_SCALAR_EVENT:
+                    if startsKey(), let value = event.data.scalar.value {
+                        let key = String(decoding: UnsafeBufferPointer(start: value, count: Int(event.data.scalar.length)), as: UTF8.self)
+                        if !open[open.count - 1].keys.insert(key).inserted {
+                            found.append((Int(event.start_mark.line) + 1, Int(event.start_mark.column) + 1, key))
+                        }
+                    }
+                case YAML_ALIAS_EVENT:
+                    _ = startsKey()
+                case YAML_SEQUENCE_START_EVENT:
+                    _ = startsKey()
+                    open.append(Open(isMapping: false))
+                case YAML_MAPPING_START_EVENT:
+                    _ = startsKey()
+                    open.append(Open(isMapping: true))
+                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                    _ = open.popLast()
+                default:
+                    break
+                }
+            }
+            return found
+        }
+    }
 }

@@ -65,6 +65,11 @@ public enum FuzzEntry {
         return result.diagnostics
     }
 
+    /// The diagnostics of `laurel check` on `jobs` cores.
+    public static func diagnostics(_ data: [UInt8], jobs: Int) -> [Diagnostic] {
+        PortalRun.check(tree(for: data), asOf: .day(asOf), jobs: jobs).diagnostics
+    }
+
     /// Reads the input on one job and on three, and says whether the diagnostics and the
     /// computed export differ: the reader orders the ledger, keeps its texts and interns ids
     /// on several cores, and the result must not depend on how many.

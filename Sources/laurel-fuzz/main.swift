@@ -9,7 +9,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     FuzzEntry.run(bytes)
     // Every other input also checks that one job and three read it the same.
     if size % 2 == 1, FuzzEntry.differsByJobs(bytes) {
-        FileHandle.standardError.write(Data("laurel-fuzz: one job and three read this input differently\n".utf8))
+        let report = ["one job:"] + FuzzEntry.diagnostics(bytes, jobs: 1).map { "  \($0)" }
+            + ["three jobs:"] + FuzzEntry.diagnostics(bytes, jobs: 3).map { "  \($0)" }
+        FileHandle.standardError.write(Data(("laurel-fuzz: one job and three read this input differently\n" + report.joined(separator: "\n") + "\n").utf8))
         abort()
     }
     return 0
@@ -50,5 +52,9 @@ for path in arguments {
     let diagnostics = FuzzEntry.run(bytes)
     print("\(path): \(FuzzEntry.slot(of: bytes).path), \(diagnostics.count) diagnostics")
     for d in diagnostics { print("  \(d)") }
+    if FuzzEntry.differsByJobs(bytes) {
+        print("  read differently on three jobs:")
+        for d in FuzzEntry.diagnostics(bytes, jobs: 3) { print("    \(d)") }
+    }
 }
 #endif

@@ -104,6 +104,28 @@ struct FormatSection2And3Tests {
         #expect(hasError(d, at: "Content/portal.yaml:4:1", "period"))
     }
 
+    @Test("portal.yaml: several repeated keys are each reported at the repeat, in line order, every time")
+    func severalRepeatedKeys() {
+        let text = """
+            title: Points
+            period: quarter
+            expiry: year
+            locale: en
+            period: month
+            expiry: never
+            title: Again
+            """
+        // Yams names the repeats in an order that changes from run to run; the report must not.
+        for _ in 0..<20 {
+            let d = Self.portal(text).diagnostics(asOf: "2026-01-01")
+            #expect(d.map(\.description) == [
+                "Content/portal.yaml:5:1: error: repeated key 'period'; each key may appear once in a mapping, remove or merge the repeated one",
+                "Content/portal.yaml:6:1: error: repeated key 'expiry'; each key may appear once in a mapping, remove or merge the repeated one",
+                "Content/portal.yaml:7:1: error: repeated key 'title'; each key may appear once in a mapping, remove or merge the repeated one",
+            ])
+        }
+    }
+
     @Test("portal.yaml: values of the wrong type are errors")
     func wrongTypes() {
         let d = Self.portal("""
