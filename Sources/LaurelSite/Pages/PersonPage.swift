@@ -31,6 +31,9 @@ struct PersonPageSupport: Sendable {
     let rewardOffers: [View]
     /// Per published page, its item as a person page lists it (guidance, mentions).
     let pageItems: [Int: View]
+    /// Per leaderboard period, its name and the link to its board from a person page.
+    let periodLabels: [Period: TemplateValue]
+    let periodLinks: [Period: TemplateValue]
     let teamLinks: [TemplateValue?]
     /// The values every person page shares (site, links).
     let root: View
@@ -89,6 +92,15 @@ struct PersonPageSupport: Sendable {
             view.set(.tier, .text(site.label("tier." + site.sources.rewards[r].tier.rawValue)))
             return view
         }
+        var labels: [Period: TemplateValue] = [:], links: [Period: TemplateValue] = [:]
+        for kind in PeriodKind.allCases {
+            for period in site.scores.periods(kind, asOf: site.book.asOf) {
+                labels[period] = .bytes(arena.bytes(LocaleFormat.period(period, site.locale)))
+                links[period] = .bytes(arena.bytes(Address.link(from: at, to: Address.board(period))))
+            }
+        }
+        periodLabels = labels
+        periodLinks = links
         var items: [Int: View] = [:]
         for i in site.published.values { items[i] = site.item(i, from: at) }
         pageItems = items
@@ -146,24 +158,34 @@ extension SiteContext {
         }
         root.set(.person, .object(summary))
         root.set(.badges, .list(account.badges.map { View([(.name, .text(sources.badges[$0.badge].name)), (.date, .day($0.day))]) }))
-        root.set(.scores, .list(account.scores.reversed().map { item in
-            var view = View([(.period, .period(item.period)), (.score, .number(item.points)),
-                             (.url, .text(Address.link(from: at, to: Address.board(item.period))))])
+        // Scores and lots are rows made on demand into one view, like the history: a person has
+        // dozens of each.
+        let scores = account.scores
+        root.set(.scores, .rows(RowList(count: scores.count) { row, view in
+            let item = scores[scores.count - 1 - row]
+            view.set(.period, support.periodLabels[item.period] ?? .period(item.period))
+            view.set(.score, .number(item.points))
+            view.set(.url, support.periodLinks[item.period] ?? .text(Address.link(from: at, to: Address.board(item.period))))
             if let rank = support.ranks[item.period]?[p], rank > 0 { view.set(.rank, .number(Int64(rank))) }
-            return view
         }))
         root.set(.history, .rows(history(p, at: at, support: support)))
         // The lots that make up the balance: unspent, not cancelled, not expired.
-        root.set(.lots, .list(account.lots.reversed().filter { $0.isAvailable(on: book.asOf) }.map { lot in
-            var view = View([(.date, .day(lot.date)), (.points, .number(lot.points)), (.remaining, .number(lot.remaining)),
-                             (.cancelled, .bool(lot.cancelled)), (.source, lotSource(lot, support: support))])
+        let asOf = book.asOf
+        let lots = account.lots.reversed().filter { $0.isAvailable(on: asOf) }
+        let site = self
+        root.set(.lots, .rows(RowList(count: lots.count) { row, view in
+            let lot = lots[row]
+            view.set(.date, .day(lot.date))
+            view.set(.points, .number(lot.points))
+            view.set(.remaining, .number(lot.remaining))
+            view.set(.cancelled, .bool(lot.cancelled))
+            view.set(.source, site.lotSource(lot, support: support))
             if let last = lot.lastValid {
                 view.set(.lastvalid, .day(last))
-                view.set(.expired, .bool(last < book.asOf))
+                view.set(.expired, .bool(last < asOf))
             } else {
                 view.set(.never, .bool(true))
             }
-            return view
         }))
         root.set(.expiring, .list(account.expiring.map { group in
             var view = View([(.points, .number(group.points))])
@@ -186,7 +208,7 @@ extension SiteContext {
     /// Where a lot came from: the ledger line of its entry, or the target it rewarded.
     func lotSource(_ lot: Lot, support: PersonPageSupport) -> TemplateValue {
         if let t = lot.targetIndex { return .text(sources.rules[Int(sources.targets[t].rule)].name + " · " + sources.targets[t].period.description) }
-        return sourceValue(sources.ledger.entries[Int(lot.origin)], prefixes: support.sourcePrefixes)
+        return support.source(sources.ledger.entries[Int(lot.origin)])
     }
 
     /// Every entry of the person, newest first, with target bonuses in their place. A person
