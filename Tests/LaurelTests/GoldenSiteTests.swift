@@ -176,16 +176,16 @@ struct GoldenSiteTests {
         #expect(html.contains("帽子戏法</span> <span class=\"date\">2026年1月26日</span>"))
         #expect(html.contains("开门红</span> <span class=\"date\">2026年2月14日</span>"))
         // crm-1004 (line 5 of the Q1 file): 150 computed, 30 over January's cap of 300.
-        let crm1004 = try #require(html.split(separator: "\n").first { $0.contains("ledger/2026-Q1.ledger:5</code>") })
+        let crm1004 = try #require(html.split(separator: "\n").first { $0.contains("<small>ledger/2026-Q1.ledger:5 · crm-1004</small>") })
         #expect(crm1004.contains("华东机床 二期"))
         #expect(crm1004.contains("<span class=\"capped\">超出上限，未计 30 分</span>"))
         #expect(crm1004.contains("</td><td>+120</td>"))
         // crm-1006: everything over the cap.
-        let crm1006 = try #require(html.split(separator: "\n").first { $0.contains("ledger/2026-Q1.ledger:7</code>") })
+        let crm1006 = try #require(html.split(separator: "\n").first { $0.contains("<small>ledger/2026-Q1.ledger:7 · crm-1006</small>") })
         #expect(crm1006.contains("</td><td>0</td>"))
         #expect(crm1006.contains("未计 60 分"))
         // crm-2002 under version 2: 600 computed, 500 given.
-        let crm2002 = try #require(html.split(separator: "\n").first { $0.contains("ledger/2026-Q2.ledger:3</code>") })
+        let crm2002 = try #require(html.split(separator: "\n").first { $0.contains("<small>ledger/2026-Q2.ledger:3 · crm-2002</small>") })
         #expect(crm2002.contains("</td><td>+500</td>"))
         #expect(crm2002.contains("未计 100 分"))
         // The Q1 target bonus, dated the quarter's last day, from targets.yaml.
