@@ -302,20 +302,24 @@ public struct LedgerReader: Sendable {
             if bounds.count < groups && seen * groups >= total * bounds.count && c + 1 < chunks.count { bounds.append(c + 1) }
         }
         bounds.append(chunks.count)
-        let runs = (0..<(bounds.count - 1)).map { bounds[$0]..<bounds[$0 + 1] }
+        let firstRuns = (0..<(bounds.count - 1)).map { bounds[$0]..<bounds[$0 + 1] }
 
         // Per run: its first and last day, then how many entries it has per day.
         let ranges = chunks.withUnsafeBufferPointer { shared in
             let all = SharedChunks(chunks: UnsafeMutableBufferPointer(mutating: shared))
-            return Parallel.map(runs.count, jobs: runs.count) { r in
+            return Parallel.map(firstRuns.count, jobs: firstRuns.count) { r in
                 var lo = Int32.max, hi = Int32.min
-                for c in runs[r] { for e in all.chunks[c] { lo = min(lo, e.date.serial); hi = max(hi, e.date.serial) } }
+                for c in firstRuns[r] { for e in all.chunks[c] { lo = min(lo, e.date.serial); hi = max(hi, e.date.serial) } }
                 return (lo, hi)
             }
         }
         let lo = ranges.map(\.0).min() ?? 0
         let hi = ranges.map(\.1).max() ?? 0
         let span = Int(hi) - Int(lo) + 1
+        // Each run counts its entries per day of the whole span: when the days are few and far
+        // between (a typo dated 0206 beside 2026), one run keeps that memory to one span.
+        let sparse = firstRuns.count > 1 && span * firstRuns.count > 4 * total + 65_536
+        let runs = sparse ? [0..<chunks.count] : firstRuns
         let counts = chunks.withUnsafeBufferPointer { shared in
             let all = SharedChunks(chunks: UnsafeMutableBufferPointer(mutating: shared))
             return Parallel.map(runs.count, jobs: runs.count) { r in

@@ -126,13 +126,16 @@ public struct StrictYAML {
         case let .duplicatedKeysInMapping(duplicates, context):
             // Yams names the repeated keys in an order that can change from run to run; the
             // repeats are found again in the text, each at its own line, in order.
-            let repeats = YAMLAliasGuard.repeatedKeys(text)
+            // Only the keys Yams named: it tells `1` from `"1"`, which the text alone does not.
+            let repeats = YAMLAliasGuard.repeatedKeys(text).filter { duplicates.contains($0.key) }
             for r in repeats {
                 sink.error(r.line + lineOffset, r.column, "repeated key '\(r.key)'; each key may appear once in a mapping, remove or merge the repeated one")
             }
             if repeats.isEmpty {  // only keys that are lists or mappings repeat
+                // Yams's mark is the first repeated key's, which is only certain when there is one.
                 let key = duplicates.count == 1 ? duplicates[0] : "<uncovertable>"
-                let at = key == "<uncovertable>" ? SourceText.Location(line: context.mark.line, column: context.mark.column)
+                let at = duplicates.count != 1 ? SourceText.Location(line: 1, column: 1)
+                    : key == "<uncovertable>" ? SourceText.Location(line: context.mark.line, column: context.mark.column)
                     : StrictYAML.secondOccurrence(of: key, after: context.mark, in: text)
                 let name = key == "<uncovertable>" ? "(a list or mapping used as a key)" : "'\(key)'"
                 sink.error(at.line + lineOffset, at.column, "repeated key \(name); each key may appear once in a mapping, remove or merge the repeated one")

@@ -126,6 +126,21 @@ struct FormatSection2And3Tests {
         }
     }
 
+    @Test("portal.yaml: 1 and \"1\" are the same key (keys are text), and each repeat is reported")
+    func quotedAndPlainKeys() {
+        let d = Self.portal("""
+            title: Points
+            period: quarter
+            1: a
+            "1": b
+            period: month
+            """).diagnostics(asOf: "2026-01-01")
+        #expect(d.filter { $0.contains("repeated key") } == [
+            "Content/portal.yaml:4:1: error: repeated key '1'; each key may appear once in a mapping, remove or merge the repeated one",
+            "Content/portal.yaml:5:1: error: repeated key 'period'; each key may appear once in a mapping, remove or merge the repeated one",
+        ])
+    }
+
     @Test("portal.yaml: values of the wrong type are errors")
     func wrongTypes() {
         let d = Self.portal("""

@@ -55,6 +55,22 @@ struct LedgerOrderTests {
         }
     }
 
+    @Test("days far apart (year 1 beside year 9999) are ordered by one run, the same on every job count")
+    func sparseDays() {
+        func entry(_ serial: Int32, _ id: Int64) -> LedgerEntry {
+            var e = LedgerEntry(date: Day(serial: serial), verb: .earn, file: 0, line: 1)
+            e.points = id
+            return e
+        }
+        let chunks: [[LedgerEntry]] = [[entry(-719_162, 1), entry(20_000, 2)], [entry(2_932_896, 3)], [entry(20_000, 4), entry(-719_162, 5)]]
+        let valid = chunks.map { $0.map { _ in true } }
+        for jobs in [1, 3] {
+            var copy = chunks
+            let ordered = LedgerReader.ledgerOrder(&copy, lineOffsets: [0, 0, 0], valid: valid, jobs: jobs)
+            #expect(ordered.map(\.points) == [1, 5, 2, 4, 3], "jobs \(jobs)")
+        }
+    }
+
     @Test("no chunks, and chunks without entries, order to nothing")
     func empty() {
         var none: [[LedgerEntry]] = []

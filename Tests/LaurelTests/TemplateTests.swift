@@ -121,6 +121,9 @@ struct TemplateTests {
         // Empty values and objects are falsy or truthy as their plain forms are.
         let empty = View([(.memo, arena.keep(.text(""))), (.rule, arena.keep(.object(View())))])
         #expect(try Self.render("{{#memo}}m{{/memo}}{{^memo}}none{{/memo}}{{#rule}}r{{/rule}}", empty) == "noner")
+        // A kept object in a list is entered like a plain one.
+        let list = View([(.badges, .list([arena.keep(.object(View([(.name, .text("<a>"))]))), .object(View([(.name, .text("b"))]))]))])
+        #expect(try Self.render("{{#badges}}[{{name}}]{{/badges}}", list) == "[&lt;a&gt;][b]")
     }
 
     @Test("a page longer than the writer's first buffer, and sections nested deeper than its first stack, render whole")

@@ -416,10 +416,13 @@ public struct Template: Sendable {
                     switch value {
                     case .list(let items):
                         for element in items {
-                            if case .object(let view) = element {
-                                enter(view, body, &frames, element, &out)
-                            } else {
+                            switch element {
+                            case .object(let view): enter(view, body, &frames, element, &out)
+                            case .borrowed(let frame):
+                                frames.push(frame)
                                 run(body, &frames, element, &out)
+                                frames.pop()
+                            default: run(body, &frames, element, &out)
                             }
                         }
                     case .rows(let rows):
