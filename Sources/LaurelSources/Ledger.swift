@@ -109,15 +109,6 @@ public struct Ledger: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The memo's bytes when they need no unescaping (the common case), else nil.
-    public func memoBytes(of entry: LedgerEntry) -> ArraySlice<UInt8>? {
-        guard entry.memoStart >= 0 else { return nil }
-        let s = Int(entry.memoStart), e = s + Int(entry.memoLength)
-        guard s >= 0, e <= storage.count else { return nil }
-        let slice = storage[s..<e]
-        return slice.contains(92) ? nil : slice
-    }
-
     public func location(of entry: LedgerEntry) -> SourceLocation {
         SourceLocation(path: files[Int(entry.file)].displayPath, line: Int(entry.line), column: 1)
     }

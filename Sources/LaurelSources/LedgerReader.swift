@@ -126,18 +126,6 @@ public struct LedgerReader: Sendable {
         }
     }
 
-    /// Puts the ledger files into one buffer, in path order, on one core.
-    public static func gather(_ taken: Files) -> Gathered {
-        let plan = GatherPlan(taken)
-        let storage = [UInt8](unsafeUninitializedCapacity: plan.total) { buffer, count in
-            HugePages.advise(UnsafeMutableRawPointer(buffer.baseAddress), bytes: plan.total)
-            for k in 0..<plan.pieceCount { plan.copy(k, from: taken, into: buffer) }
-            count = plan.total
-        }
-        taken.files = []
-        return plan.finish(storage)
-    }
-
     public func read(_ gathered: consuming Gathered) -> (Ledger, [Diagnostic]) {
         let storage = gathered.storage
         let files = gathered.files

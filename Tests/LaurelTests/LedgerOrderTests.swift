@@ -103,7 +103,7 @@ struct GatherTests {
         #expect(gathered.files.map(\.path) == ["2026/c.ledger", "a.ledger", "b.ledger"])
         #expect(gathered.files.map(\.range) == [0..<0, 0..<13, 13..<36])
         #expect(tree.files.keys.sorted() == ["ledger/notes.txt", "people.yaml"])
-        #expect(LedgerReader.gather(LedgerReader.Files(taking: &tree)).storage.isEmpty)
+        #expect(LedgerReader.GatherPlan(LedgerReader.Files(taking: &tree)).total == 0)
     }
 }
 

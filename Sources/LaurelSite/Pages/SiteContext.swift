@@ -233,20 +233,8 @@ struct SiteContext: Sendable {
         }
     }
 
-    /// The source of a ledger entry, as people check it (`ledger/2026/2026-Q1.ledger:12`), as a
-    /// template value that makes no string per line.
-    func sourceValue(_ e: LedgerEntry, prefixes: [String]) -> TemplateValue {
-        .textNumber(prefixes[Int(e.file)], Int64(e.line))
-    }
-
     /// `ledger/PATH:` for each ledger file.
     var sourcePrefixes: [String] { sources.ledger.files.map { "ledger/" + $0.path + ":" } }
-
-    /// The memo of an entry as a template value.
-    func memoValue(_ e: LedgerEntry) -> TemplateValue? {
-        if let bytes = sources.ledger.memoBytes(of: e) { return .slice(bytes) }
-        return sources.ledger.memo(of: e).map { .text($0) }
-    }
 }
 
 /// A plain-text summary of a Markdown body: its first paragraph with the Markdown syntax

@@ -154,10 +154,6 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         if first { FaultPoint.afterFirstWrite.reach() }
     }
 
-    static func writeFile(_ full: String, _ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBufferPointer { try writeFile(full, $0) }
-    }
-
     static func writeFile(_ full: String, _ bytes: UnsafeBufferPointer<UInt8>) throws {
         try writeFile(full, in: AT_FDCWD, shown: "", bytes)
     }

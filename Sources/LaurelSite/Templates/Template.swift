@@ -477,10 +477,6 @@ enum HTMLWriter {
         copy.withUTF8 { escape($0, into: &out) }
     }
 
-    static func escape(_ bytes: ArraySlice<UInt8>, into out: inout ByteWriter) {
-        bytes.withUnsafeBufferPointer { escape($0, into: &out) }
-    }
-
     /// Copies runs of ordinary bytes at once; only `& < > " '` are replaced.
     static func escape(_ buffer: UnsafeBufferPointer<UInt8>, into out: inout ByteWriter) {
         var start = 0
@@ -539,7 +535,6 @@ enum HTMLWriter {
         case .day(let d): day(d, locale, into: &out)
         case .period(let p): escape(LocaleFormat.period(p, locale), into: &out)
         case .bool(let b): out.append(b ? "true" : "false")
-        case .slice(let bytes): escape(bytes, into: &out)
         case .bytes(let bytes): escape(bytes.buffer, into: &out)
         case .textNumber(let text, let n):
             escape(text, into: &out)
@@ -636,13 +631,6 @@ enum HTMLWriter {
             m /= 10
             i -= 1
         } while m > 0
-    }
-
-    /// `digits` into an array (feeds).
-    static func digits(_ n: Int64, into out: inout [UInt8]) {
-        var writer = ByteWriter(capacity: 24)
-        digits(n, into: &writer)
-        out.append(contentsOf: writer.bytes)
     }
 
     /// 1234567 -> "1,234,567", written in place.

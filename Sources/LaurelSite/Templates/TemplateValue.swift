@@ -16,9 +16,6 @@ public enum TemplateValue: Sendable {
     /// A leaderboard period, formatted for the portal's locale (2026-Q1 → "2026 Q1" / "2026年第1季度").
     case period(Period)
     case bool(Bool)
-    /// UTF-8 text inside a larger buffer (a memo or an id in the ledger's bytes): escaped like
-    /// `.text`, without making a string per line.
-    case slice(ArraySlice<UInt8>)
     /// Text followed by a number, like a ledger line's source `ledger/2026-Q1.ledger:12`.
     case textNumber(String, Int64)
     /// Text kept by a `RowArena` (a label, a ledger memo): escaped like `.text`, and copied
@@ -37,7 +34,6 @@ public enum TemplateValue: Sendable {
     var isTruthy: Bool {
         switch self {
         case .text(let s), .html(let s): return !s.isEmpty
-        case .slice(let s): return !s.isEmpty
         case .bytes(let b): return b.count > 0
         case .textNumber, .bytesNumber: return true
         case .number(let n), .signed(let n): return n != 0
