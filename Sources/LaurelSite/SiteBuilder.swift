@@ -55,9 +55,9 @@ public struct SiteStats: Sendable {
 /// Renders the portal: every page of docs/themes.md through the theme's templates, plus the
 /// export, feeds, sitemap and assets, in parallel, into a sink.
 public enum SiteBuilder {
-    public static func build(_ run: PortalRun, theme: Theme, contentAssets: [String: [UInt8]], jobs: Int, sink: SiteSink) throws -> SiteStats {
+    public static func build(_ run: PortalRun, theme: Theme, contentAssets: [String: [UInt8]], jobs: Int, audience: Audience = .staff, sink: SiteSink) throws -> SiteStats {
         guard let book = run.book else { return SiteStats() }
-        let site = SiteContext(sources: run.sources, book: book, theme: theme, jobs: jobs).withBodies(jobs: jobs)
+        let site = SiteContext(sources: run.sources, book: book, theme: theme, audience: audience, jobs: jobs).withBodies(jobs: jobs)
         let sources = run.sources
         let boards = site.boards(jobs: jobs)
         let current = boards.first { $0.period == book.period && $0.category == nil }
@@ -178,9 +178,9 @@ public enum SiteBuilder {
 
 /// Renders a whole portal into memory: for tests, the fuzzer and tools.
 public enum SiteRenderer {
-    public static func render(_ run: PortalRun, theme: Theme, jobs: Int = 1) throws -> [OutputFile] {
+    public static func render(_ run: PortalRun, theme: Theme, jobs: Int = 1, audience: Audience = .staff) throws -> [OutputFile] {
         let sink = MemorySink()
-        _ = try SiteBuilder.build(run, theme: theme, contentAssets: [:], jobs: jobs, sink: sink)
+        _ = try SiteBuilder.build(run, theme: theme, contentAssets: [:], jobs: jobs, audience: audience, sink: sink)
         return sink.files.sorted { $0.key < $1.key }.map { OutputFile(path: $0.key, bytes: $0.value) }
     }
 

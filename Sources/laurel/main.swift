@@ -143,6 +143,9 @@ struct Build: ParsableCommand {
     @Flag(name: .long, help: "Build even when nothing changed since the last build.")
     var force = false
 
+    @Option(name: .long, help: ArgumentHelp("Who the portal is for: staff (the open portal) or managers (the staff portal plus the pages that evaluate the scheme, for an output behind access control; docs/operations.md).", valueName: "staff|managers"))
+    var audience: Audience = .staff
+
     func run() throws {
         let lock: BuildLock
         do { lock = try BuildLock(output: output, wait: wait) } catch {
@@ -166,7 +169,7 @@ struct Build: ParsableCommand {
             throw error
         }
         let asOf = options.asOfChoice.resolved(for: tree)
-        let fingerprint = ContentHash.hex(Build.fingerprint(tree: tree, themes: themes, theme: theme, asOf: asOf))
+        let fingerprint = ContentHash.hex(Build.fingerprint(tree: tree, themes: themes, theme: theme, asOf: asOf, audience: audience))
         var report = BuildReport(status: .failed)
         report.asOf = asOf.description
         report.fingerprint = fingerprint
@@ -213,7 +216,7 @@ struct Build: ParsableCommand {
         do {
             progress.step("rendering \(run.sources.people.count) people")
             stats = try times.measure("render") {
-                try SiteBuilder.build(run, theme: theme, contentAssets: assets, jobs: options.jobs, sink: publisher)
+                try SiteBuilder.build(run, theme: theme, contentAssets: assets, jobs: options.jobs, audience: audience, sink: publisher)
             }
             progress.step("publishing")
             try times.measure("publish") { try publisher.commit() }
@@ -244,9 +247,9 @@ struct Build: ParsableCommand {
     /// laurel itself (its version, and the size and time of its executable, so that installing
     /// a new laurel rebuilds even under the same version). The same fingerprint means the same
     /// output.
-    static func fingerprint(tree: SourceTree, themes: String, theme: String, asOf: Day) -> UInt64 {
+    static func fingerprint(tree: SourceTree, themes: String, theme: String, asOf: Day, audience: Audience) -> UInt64 {
         var hash = ContentHash()
-        hash.update("laurel \(Laurel.version)\u{0}\(asOf)\u{0}\(theme)\u{0}")
+        hash.update("laurel \(Laurel.version)\u{0}\(asOf)\u{0}\(theme)\u{0}\(audience.rawValue)\u{0}")
         var executable = stat()
         if let path = Bundle.main.executablePath, stat(path, &executable) == 0 {
             hash.update("\(executable.st_size) \(executable.st_mtim.tv_sec).\(executable.st_mtim.tv_nsec)\u{0}")
@@ -322,6 +325,8 @@ extension AsOf {
         }
     }
 }
+
+extension Audience: ExpressibleByArgument {}
 
 struct StandardError: TextOutputStream {
     mutating func write(_ string: String) { FileHandle.standardError.write(Data(string.utf8)) }

@@ -8,6 +8,8 @@ struct SiteContext: Sendable {
     let sources: PortalSources
     let book: PointsBook
     let theme: Theme
+    /// Which portal is being built: the staff portal, or the managers' one (docs/managers.md).
+    let audience: Audience
     let scores: ScoreTable
     let locale: PortalSettings.Locale
     /// Pages that are published (not drafts, not dated after the as-of date), by path.
@@ -28,10 +30,11 @@ struct SiteContext: Sendable {
     let personURLs: [[String]]
     let teamURLs: [[String]]
 
-    init(sources: PortalSources, book: PointsBook, theme: Theme, jobs: Int = 1) {
+    init(sources: PortalSources, book: PointsBook, theme: Theme, audience: Audience = .staff, jobs: Int = 1) {
         self.sources = sources
         self.book = book
         self.theme = theme
+        self.audience = audience
         locale = sources.settings.locale
         scores = ScoreTable(sources: sources, book: book, jobs: jobs)
         var published: [String: Int] = [:]
@@ -85,6 +88,7 @@ struct SiteContext: Sendable {
         sources = copy.sources
         book = copy.book
         theme = copy.theme
+        audience = copy.audience
         scores = copy.scores
         locale = copy.locale
         published = copy.published
@@ -164,7 +168,8 @@ struct SiteContext: Sendable {
             (.sitemap, link(Address.sitemap)),
         ])
         let site = View([(.title, .text(sources.settings.title)), (.lang, .text(locale.rawValue)),
-                         (.asof, .day(book.asOf)), (.period, .period(book.period))])
+                         (.asof, .day(book.asOf)), (.period, .period(book.period)),
+                         (.managers, .bool(audience == .managers)), (.audience, .text(audience.rawValue))])
         return View([(.site, .object(site)), (.links, .object(links)), (.title, .text(title))])
     }
 

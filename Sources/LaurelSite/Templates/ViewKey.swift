@@ -5,6 +5,8 @@ public enum ViewKey: String, CaseIterable, Sendable {
     case site, links, title, lang, asof, period, description, canonical
     case home, people, leaderboard, leaderboards, rewards, rules, changes, training, cases, news, tags, tv, about
     case style, print, feed, sitemap
+    // Which portal a page belongs to (Audience): `site.managers` is true in the managers' build
+    case managers, audience
     // People and teams
     case id, name, url, team, teams, lead, members, count, person
     case balance, lifetime, score, rank, ranked, unranked, optedout, left, min, more, qty
