@@ -65,8 +65,9 @@ public enum SiteBuilder {
         let locale = site.locale
 
         var jobs_: [PageJob] = []
-        jobs_.append(PageJob("", "home") { site.homePage(current, at: "") })
-        jobs_.append(PageJob(Address.tv, "tv") { site.tvPage(current, at: Address.tv) })
+        let analytics = Analytics(site, boards: boards, jobs: jobs)
+        jobs_.append(PageJob("", "home") { site.homePage(current, at: "").with(.honours, site.latestHonours(analytics, at: "")) })
+        jobs_.append(PageJob(Address.tv, "tv") { site.tvPage(current, at: Address.tv).with(.honours, site.latestHonours(analytics, at: Address.tv)) })
         jobs_.append(PageJob(Address.people, "people") { site.peoplePage(at: Address.people, collation: Collation(locale)) })
         for t in sources.teams.indices {
             jobs_.append(PageJob(Address.team(sources.teams[t].id), "team") { site.teamPage(t, board: current, at: Address.team(sources.teams[t].id)) })
@@ -104,6 +105,8 @@ public enum SiteBuilder {
             jobs_.append(PageJob(Address.tag(tag), "tag") { site.tagPage(tag, pages: pages, at: Address.tag(tag)) })
         }
         jobs_.append(PageJob(Address.notFound, "404") { site.root(at: "", title: site.label("notfound.title"), absolute: true) })
+        let analyticsJobs = analytics.jobs(site)
+        jobs_ += analyticsJobs.pages
         let fixedJobs = jobs_
         let addresses = fixedJobs.count
 
@@ -114,6 +117,7 @@ public enum SiteBuilder {
             (Address.newsFeed, { site.newsFeed() }),
             (Address.sitemap, { Array(site.sitemap(sitemapAddresses).utf8) }),
         ]
+        rawJobs += analyticsJobs.files
         for asset in theme.assets { rawJobs.append((Address.themeAssets + asset.path, { asset.bytes })) }
         for (path, bytes) in contentAssets.sorted(by: { $0.key < $1.key }) { rawJobs.append((Address.contentAssets + path, { bytes })) }
         let rawFiles = rawJobs

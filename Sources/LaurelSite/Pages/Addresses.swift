@@ -39,11 +39,17 @@ public enum Address {
     public static let themeAssets = "theme/"
     public static let contentAssets = "assets/"
     public static let data = "data/"
+    /// Period reports (managers' build only) and honour rolls, one folder per period.
+    public static let analytics = "analytics/"
+    public static func report(_ period: Period) -> String { "analytics/\(period)/" }
+    public static let honours = "honours/"
+    public static func honourRoll(_ period: Period) -> String { "honours/\(period)/" }
 
     /// Addresses Laurel itself writes under; a page may not take them.
     public static let reserved: Set<String> = ["people", "teams", "leaderboard", "rewards", "rules", "rule-changes", "tags",
                                                "training", "cases", "news", "pages", "tv", "theme", "assets", "data",
-                                               "404.html", "sitemap.xml", "index.html"]
+                                               "404.html", "sitemap.xml", "index.html",
+                                               "analytics", "honours"]
 
     /// The file that holds an address: folders get `index.html`.
     public static func file(_ address: String) -> String {

@@ -43,6 +43,8 @@ extension SiteContext {
                                     (.current, .bool(board.category == k))]))
         }
         root.set(.categories, .list(categories))
+        root.set(.honours, .text(Address.link(from: at, to: Address.honourRoll(board.period))))
+        if audience == .managers { root.set(.report, .text(Address.link(from: at, to: Address.report(board.period)))) }
         let day = min(board.period.lastDay, book.asOf)
         root.set(.views, .list(PeriodKind.allCases.map { kind in
             let p = Period(kind: kind, containing: day)

@@ -159,7 +159,7 @@ struct SiteContext: Sendable {
     func root(at: String, title: String, absolute: Bool = false) -> View {
         let base = absolute ? sources.settings.baseURL : nil
         func link(_ to: String) -> TemplateValue { .text(base.map { $0 + Address.file(to) } ?? Address.link(from: at, to: to)) }
-        let links = View([
+        var links = View([
             (.home, link(Address.home)), (.people, link(Address.people)), (.leaderboard, link(Address.leaderboard)),
             (.leaderboards, link(Address.leaderboards)), (.rewards, link(Address.rewards)), (.rules, link(Address.rules)),
             (.changes, link(Address.changes)), (.training, link(Address.kind(.training))), (.cases, link(Address.kind(.case))),
@@ -167,6 +167,9 @@ struct SiteContext: Sendable {
             (.style, link(Address.themeAssets + "style.css")), (.print, link(Address.themeAssets + "print.css")),
             (.sitemap, link(Address.sitemap)),
         ])
+        links.set(.honours, link(Address.honours))
+        // The managers' pages are linked only in their own build (docs/analytics.md).
+        if audience == .managers { links.set(.analytics, link(Address.analytics)) }
         let site = View([(.title, .text(sources.settings.title)), (.lang, .text(locale.rawValue)),
                          (.asof, .day(book.asOf)), (.period, .period(book.period)),
                          (.managers, .bool(audience == .managers)), (.audience, .text(audience.rawValue))])

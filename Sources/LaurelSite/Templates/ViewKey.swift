@@ -25,4 +25,6 @@ public enum ViewKey: String, CaseIterable, Sendable {
     case pages, page, body, outcome, success, failure, tag, summary, kindlabel, draft
     // Home
     case expiringsoon, expiringtotal, latest, tabs
+    // Period reports and honour rolls (docs/analytics.md)
+    case analytics, honours, report, sections, chart, columns, cells, csv, figures, value, note, winners, titles, num
 }
