@@ -72,7 +72,7 @@ enum BarChart {
         let values: [Int64]
     }
 
-    /// Okabe–Ito blue (#0072B2, 5.0:1 on white) and vermillion (#D55E00, 3.8:1 on white).
+    /// Okabe–Ito blue (#0072B2, 5.2:1 on white) and vermillion (#D55E00, 3.9:1 on white).
     static let colours = ["#0072B2", "#D55E00"]
     static let text = "#1c2430"
     static let width = 360
