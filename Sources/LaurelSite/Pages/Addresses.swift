@@ -43,7 +43,7 @@ public enum Address {
     /// Addresses Laurel itself writes under; a page may not take them.
     public static let reserved: Set<String> = ["people", "teams", "leaderboard", "rewards", "rules", "rule-changes", "tags",
                                                "training", "cases", "news", "pages", "tv", "theme", "assets", "data",
-                                               "404.html", "sitemap.xml", "index.html"]
+                                               "404.html", "sitemap.xml", "index.html", "audit"]
 
     /// The file that holds an address: folders get `index.html`.
     public static func file(_ address: String) -> String {

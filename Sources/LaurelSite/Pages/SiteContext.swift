@@ -166,6 +166,7 @@ struct SiteContext: Sendable {
             (.news, link(Address.kind(.news))), (.tags, link(Address.tags)), (.tv, link(Address.tv)),
             (.style, link(Address.themeAssets + "style.css")), (.print, link(Address.themeAssets + "print.css")),
             (.sitemap, link(Address.sitemap)),
+            (.audit, link(Address.audit)),
         ])
         let site = View([(.title, .text(sources.settings.title)), (.lang, .text(locale.rawValue)),
                          (.asof, .day(book.asOf)), (.period, .period(book.period)),

@@ -25,4 +25,6 @@ public enum ViewKey: String, CaseIterable, Sendable {
     case pages, page, body, outcome, success, failure, tag, summary, kindlabel, draft
     // Home
     case expiringsoon, expiringtotal, latest, tabs
+    // Fairness audit and exports (docs/audit.md, docs/exports.md)
+    case audit, flags, why, figure, lines, approver, csvfile
 }
