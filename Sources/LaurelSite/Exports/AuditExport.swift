@@ -18,7 +18,7 @@ enum AuditExport {
             let outlier = flag.kind == .outlier
             csv.append([.text(scope), .text(flag.kind.rawValue), .text(person.id), .text(person.name),
                         .text(flag.approver >= 0 ? sources.people[flag.approver].id : ""),
-                        outlier ? .text("") : .number(flag.count), outlier ? .text("") : .number(flag.total),
+                        outlier ? .text("") : .number(flag.count), outlier || flag.kind == .repeated ? .text("") : .number(flag.total),
                         outlier || flag.kind == .repeated ? .number(flag.value) : .text(""),
                         .text(outlier ? AuditExport.decimal(flag.median) : ""), .text(outlier ? AuditExport.decimal(abs(flag.deviations)) : ""),
                         .text(outlier ? (flag.deviations > 0 ? "above" : "below") : ""),
