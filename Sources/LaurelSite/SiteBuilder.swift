@@ -119,11 +119,12 @@ public enum SiteBuilder {
             (Address.newsFeed, { site.newsFeed() }),
             (Address.sitemap, { Array(site.sitemap(sitemapAddresses).utf8) }),
         ]
+        let boardExport = BoardExport(sources)
         for board in boards {
             let at = Address.board(board.period, category: board.category.map { site.scores.categories[$0] })
-            rawJobs.append((BoardExport.path(at), { BoardExport.csv(board, sources) }))
+            rawJobs.append((BoardExport.path(at), { boardExport.csv(board) }))
         }
-        rawJobs.append((BoardExport.path(Address.leaderboard), { BoardExport.csv(current, sources) }))
+        rawJobs.append((BoardExport.path(Address.leaderboard), { boardExport.csv(current) }))
         for audit in audits { rawJobs.append((Address.audit(audit.period) + "flags.csv", { AuditExport.csv(audit, sources) })) }
         for asset in theme.assets { rawJobs.append((Address.themeAssets + asset.path, { asset.bytes })) }
         for (path, bytes) in contentAssets.sorted(by: { $0.key < $1.key }) { rawJobs.append((Address.contentAssets + path, { bytes })) }

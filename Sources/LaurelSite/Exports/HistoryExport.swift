@@ -166,10 +166,6 @@ extension HistoryExport {
     static func path(_ id: String) -> String { Address.person(id) + file }
 }
 
-extension BoardExport {
-    static let file = "board.csv"
-}
-
 extension SiteContext {
     /// A page's view with the link to the export beside it (`csvfile`, relative: same folder).
     func withExportLink(_ view: View, _ file: String) -> View {
