@@ -76,9 +76,9 @@ public enum SiteBuilder {
         for board in boards {
             let at = Address.board(board.period, category: board.category.map { site.scores.categories[$0] })
             let all = allByKind[board.period.kind] ?? []
-            jobs_.append(PageJob(at, "leaderboard") { site.boardPage(board, at: at, isCurrent: board.period == book.period, all: all) })
+            jobs_.append(PageJob(at, "leaderboard") { site.withExportLink(site.boardPage(board, at: at, isCurrent: board.period == book.period, all: all), BoardExport.file) })
         }
-        jobs_.append(PageJob(Address.leaderboard, "leaderboard") { site.boardPage(current, at: Address.leaderboard, isCurrent: true, all: allByKind[book.period.kind] ?? []) })
+        jobs_.append(PageJob(Address.leaderboard, "leaderboard") { site.withExportLink(site.boardPage(current, at: Address.leaderboard, isCurrent: true, all: allByKind[book.period.kind] ?? []), BoardExport.file) })
         jobs_.append(PageJob(Address.leaderboards, "leaderboards") { site.archivePage(at: Address.leaderboards) })
         jobs_.append(PageJob(Address.rewards, "rewards") { site.rewardsPage(at: Address.rewards) })
         for r in sources.rewards.indices {
@@ -104,6 +104,11 @@ public enum SiteBuilder {
         for (tag, pages) in site.tagged.sorted(by: { $0.key < $1.key }) {
             jobs_.append(PageJob(Address.tag(tag), "tag") { site.tagPage(tag, pages: pages, at: Address.tag(tag)) })
         }
+        // The fairness audit exists in the managers' build only (docs/audit.md).
+        let audits = audience == .managers ? site.audits(jobs: jobs) : []
+        for audit in audits {
+            jobs_.append(PageJob(Address.audit(audit.period), "audit") { site.auditPage(audit, all: audits) })
+        }
         jobs_.append(PageJob(Address.notFound, "404") { site.root(at: "", title: site.label("notfound.title"), absolute: true) })
         let analyticsJobs = analytics.jobs(site)
         jobs_ += analyticsJobs.pages
@@ -118,6 +123,13 @@ public enum SiteBuilder {
             (Address.sitemap, { Array(site.sitemap(sitemapAddresses).utf8) }),
         ]
         rawJobs += analyticsJobs.files
+        let boardExport = BoardExport(sources)
+        for board in boards {
+            let at = Address.board(board.period, category: board.category.map { site.scores.categories[$0] })
+            rawJobs.append((BoardExport.path(at), { boardExport.csv(board) }))
+        }
+        rawJobs.append((BoardExport.path(Address.leaderboard), { boardExport.csv(current) }))
+        for audit in audits { rawJobs.append((Address.audit(audit.period) + "flags.csv", { AuditExport.csv(audit, sources) })) }
         for asset in theme.assets { rawJobs.append((Address.themeAssets + asset.path, { asset.bytes })) }
         for (path, bytes) in contentAssets.sorted(by: { $0.key < $1.key }) { rawJobs.append((Address.contentAssets + path, { bytes })) }
         let rawFiles = rawJobs
@@ -132,6 +144,7 @@ public enum SiteBuilder {
         // every page is rendered.
         let results = sources.ledger.storage.withUnsafeBufferPointer { ledgerTexts in
         let support = PersonPageSupport(site, boards: boards, ledgerTexts: ledgerTexts)
+        let historyExport = HistoryExport(site)
         return Parallel.map(total, jobs: jobs) { k -> Result<Int, Error> in
             do {
                 if k < rawFiles.count {
@@ -153,12 +166,16 @@ public enum SiteBuilder {
                 for p in personChunks[k - fixedJobs.count] {
                     let id = sources.people[p].id
                     buffer.removeAll()
-                    t.render(site.personPage(p, support: support), locale: locale, into: &buffer)
+                    t.render(site.withExportLink(site.personPage(p, support: support), HistoryExport.file), locale: locale, into: &buffer)
                     try sink.write(Address.file(Address.person(id)), buffer.bytes)
                     written += buffer.count
                     buffer.removeAll()
                     site.personFeed(p, support: support, into: &buffer)
                     try sink.write(Address.personFeed(id), buffer.bytes)
+                    written += buffer.count
+                    buffer.removeAll()
+                    historyExport.write(p, site, support: support, into: &buffer)
+                    try sink.write(HistoryExport.path(id), buffer.bytes)
                     written += buffer.count
                 }
                 return .success(written)
@@ -175,7 +192,7 @@ public enum SiteBuilder {
             }
         }
         stats.pages = addresses + people
-        stats.files = stats.pages + people + rawFiles.count
+        stats.files = stats.pages + 2 * people + rawFiles.count
         return stats
     }
 }

@@ -22,6 +22,8 @@ public struct PortalSettings: Sendable {
     public var locale: Locale
     public var timezone: String
     public var baseURL: String?
+    /// The fairness audit's thresholds (optional `audit:` mapping, docs/audit.md).
+    public var audit = AuditThresholds()
 }
 
 /// One salesperson on the roster (people.yaml).

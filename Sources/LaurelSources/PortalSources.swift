@@ -139,7 +139,7 @@ struct SourcesLoader {
     mutating func readPortal() -> PortalSettings? {
         guard case (var y, let node)? = yaml("portal.yaml", required: true) else { return nil }
         defer { diagnostics += y.sink.diagnostics }
-        guard let f = y.mapping(node, what: "portal.yaml", allowed: ["title", "period", "expiry", "locale", "timezone", "base-url"]) else { return nil }
+        guard let f = y.mapping(node, what: "portal.yaml", allowed: ["title", "period", "expiry", "locale", "timezone", "base-url", "audit"]) else { return nil }
         var settings = PortalSources.defaultSettings
         var ok = true
         if let n = y.required(f, "title", what: "portal.yaml"), let t = y.text(n, what: "title") { settings.title = t } else { ok = false }
@@ -168,6 +168,9 @@ struct SourcesLoader {
                     ok = false
                 }
             } else { ok = false }
+        }
+        if let n = f["audit"] {
+            if let t = auditThresholds(&y, n) { settings.audit = t } else { ok = false }
         }
         return ok ? settings : settings
     }

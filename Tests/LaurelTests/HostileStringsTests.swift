@@ -174,7 +174,9 @@ struct HostileStringsTests {
     @Test("no file has a script, a live handler, a javascript: link or an unescaped tag from the content")
     func nothingLive() throws {
         let site = try Self.site.get()
-        for path in site.paths {
+        // CSV exports are not read by a browser: their context is CSVFile's quoting and formula
+        // neutralisation (ExportsTests), so a name like `<img …>` stays as it is there.
+        for path in site.paths where !path.hasSuffix(".csv") {
             let text = site.text(path) ?? ""
             let lower = text.lowercased()
             #expect(!lower.contains("<script"), "\(path)")

@@ -361,7 +361,7 @@ struct SiteTests {
         #expect(site.paths.filter { $0.hasPrefix("rules/") }.count == run.sources.rules.count + 1)
         // No page is published twice under another name, and nothing but the known kinds of file.
         for path in site.paths {
-            #expect(path.hasSuffix(".html") || path.hasSuffix(".xml") || path.hasSuffix(".json") || path.hasSuffix(".css"), "\(path)")
+            #expect(path.hasSuffix(".html") || path.hasSuffix(".xml") || path.hasSuffix(".json") || path.hasSuffix(".css") || path.hasSuffix(".csv"), "\(path)")
             #expect(!path.hasPrefix("/") && !path.contains("//") && !path.contains(".."), "\(path)")
         }
     }

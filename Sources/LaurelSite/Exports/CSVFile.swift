@@ -37,16 +37,7 @@ public struct CSVFile: Sendable {
     /// The field as written: `'` before a formula prefix, then quoted if it needs quotes.
     static func appendText(_ s: String, to out: inout [UInt8]) {
         let utf8 = s.utf8
-        var needsQuotes = false
-        for b in utf8 where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 10 || b == 13 {
-            needsQuotes = true
-            break
-        }
-        let formula: Bool
-        switch utf8.first {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 9, 13: formula = true
-        default: formula = false
-        }
+        let (needsQuotes, formula) = CSVFile.shape(utf8)
         if needsQuotes { out.append(UInt8(ascii: "\"")) }
         if formula { out.append(UInt8(ascii: "'")) }
         for b in utf8 {
@@ -54,6 +45,40 @@ public struct CSVFile: Sendable {
             out.append(b)
         }
         if needsQuotes { out.append(UInt8(ascii: "\"")) }
+    }
+
+    /// The same field written into a page buffer: the person exports (10,000 files, a million
+    /// rows) are written from the ledger's bytes in place, without a `String` per cell.
+    static func appendText(_ utf8: UnsafeBufferPointer<UInt8>, to out: inout ByteWriter) {
+        let (needsQuotes, formula) = CSVFile.shape(utf8)
+        if needsQuotes { out.append(UInt8(ascii: "\"")) }
+        if formula { out.append(UInt8(ascii: "'")) }
+        if needsQuotes {
+            for b in utf8 {
+                if b == UInt8(ascii: "\"") { out.append(b) }
+                out.append(b)
+            }
+            out.append(UInt8(ascii: "\""))
+        } else {
+            out.append(utf8)
+        }
+    }
+
+    /// Whether a text field needs quotes (RFC 4180) and a `'` (it starts like a formula).
+    @inline(__always)
+    static func shape<Bytes: Sequence>(_ utf8: Bytes) -> (quotes: Bool, formula: Bool) where Bytes.Element == UInt8 {
+        var needsQuotes = false, first: UInt8?
+        for b in utf8 {
+            if first == nil { first = b }
+            if b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 10 || b == 13 {
+                needsQuotes = true
+                break
+            }
+        }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 9, 13: return (needsQuotes, true)
+        default: return (needsQuotes, false)
+        }
     }
 
     /// One field alone (tests, and callers that assemble rows themselves).

@@ -49,7 +49,7 @@ public enum Address {
     public static let reserved: Set<String> = ["people", "teams", "leaderboard", "rewards", "rules", "rule-changes", "tags",
                                                "training", "cases", "news", "pages", "tv", "theme", "assets", "data",
                                                "404.html", "sitemap.xml", "index.html",
-                                               "analytics", "honours"]
+                                               "analytics", "honours", "audit"]
 
     /// The file that holds an address: folders get `index.html`.
     public static func file(_ address: String) -> String {

@@ -166,6 +166,7 @@ struct SiteContext: Sendable {
             (.news, link(Address.kind(.news))), (.tags, link(Address.tags)), (.tv, link(Address.tv)),
             (.style, link(Address.themeAssets + "style.css")), (.print, link(Address.themeAssets + "print.css")),
             (.sitemap, link(Address.sitemap)),
+            (.audit, link(Address.audit)),
         ])
         links.set(.honours, link(Address.honours))
         // The managers' pages are linked only in their own build (docs/analytics.md).

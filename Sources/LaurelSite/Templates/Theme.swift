@@ -16,7 +16,7 @@ public struct Theme: Sendable {
     /// The page templates every theme must provide (after inheritance).
     public static let pageTemplates = ["home", "person", "people", "team", "leaderboard", "leaderboards", "rewards", "reward",
                                        "rules", "rule", "changes", "page", "section", "tags", "tag", "404", "tv",
-                                       "report", "reports", "honours", "honourrolls"]
+                                       "report", "reports", "honours", "honourrolls", "audit"]
 
     /// Loads `themes/name` (and what it extends). Every problem is a diagnostic.
     public static func load(themes: String, name: String, locale: PortalSettings.Locale) -> (Theme?, [Diagnostic]) {

@@ -27,4 +27,6 @@ public enum ViewKey: String, CaseIterable, Sendable {
     case expiringsoon, expiringtotal, latest, tabs
     // Period reports and honour rolls (docs/analytics.md)
     case analytics, honours, report, sections, chart, columns, cells, csv, figures, value, note, winners, titles, num
+    // Fairness audit and exports (docs/audit.md, docs/exports.md)
+    case audit, flags, why, figure, lines, approver, csvfile
 }

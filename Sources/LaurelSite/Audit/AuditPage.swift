@@ -1,0 +1,88 @@
+import LaurelPoints
+import LaurelSources
+
+extension Address {
+    /// The fairness audit (managers' build only): cumulative, and per leaderboard period.
+    public static let audit = "audit/"
+    public static func audit(_ period: Period?) -> String { period.map { "audit/\($0)/" } ?? audit }
+}
+
+extension SiteContext {
+    /// Shown ledger lines per flag; the CSV holds them all.
+    static let auditLines = 8
+
+    /// Every audit of the build: cumulative first, then each leaderboard period, newest first.
+    func audits(jobs: Int) -> [FairnessAudit] {
+        let periods: [Period?] = [nil] + scores.periods(sources.settings.period, asOf: book.asOf).reversed().map { Optional($0) }
+        return Parallel.map(periods.count, jobs: jobs) { [self] k in FairnessAudit(sources, book, period: periods[k]) }
+    }
+
+    /// The audit page: the flags of one scope grouped by kind, each with the sentence saying
+    /// why it may matter, its figures and its ledger lines (linked to the person's history).
+    func auditPage(_ audit: FairnessAudit, all: [FairnessAudit]) -> View {
+        let at = Address.audit(audit.period)
+        let scopeName = audit.period.map { LocaleFormat.period($0, locale) } ?? label("audit.cumulative")
+        var root = root(at: at, title: label("audit.title") + " · " + scopeName)
+        root.set(.count, .number(Int64(audit.flags.count)))
+        root.set(.people, .number(Int64(audit.people)))
+        root.set(.csvfile, .text("flags.csv"))
+        root.set(.periods, .list(all.map { a in
+            View([(.name, .text(a.period.map { LocaleFormat.period($0, locale) } ?? label("audit.cumulative"))),
+                  (.url, .text(Address.link(from: at, to: Address.audit(a.period)))), (.current, .bool(a.period == audit.period))])
+        }))
+        let t = sources.settings.audit
+        root.set(.flags, .list(AuditFlag.Kind.allCases.map { kind in
+            let flags = audit.flags.filter { $0.kind == kind }
+            let key = "audit." + kind.rawValue
+            return View([(.id, .text(kind.rawValue)), (.name, .text(label(key + ".name"))), (.why, .text(label(key + ".why"))),
+                         (.rule, .text(fill(label(key + ".threshold"), threshold(kind, t)))),
+                         (.count, .number(Int64(flags.count))),
+                         (.rows, .list(flags.map { auditRow($0, at: at) }))])
+        }))
+        return root
+    }
+
+    func auditRow(_ flag: AuditFlag, at: String) -> View {
+        var view = View([(.person, .object(personLink(flag.person, from: at)))])
+        if flag.approver >= 0 { view.set(.approver, .object(personLink(flag.approver, from: at))) }
+        var values: [String: String] = ["count": String(flag.count), "total": String(flag.total), "value": String(flag.value),
+                                        "median": AuditExport.decimal(flag.median), "z": AuditExport.decimal(abs(flag.deviations)),
+                                        "share": flag.total > 0 ? String(flag.count * 100 / flag.total) : "0"]
+        if flag.rule >= 0 { values["rule"] = sources.rules[flag.rule].name }
+        view.set(.figure, .text(fill(label("audit." + flag.kind.rawValue + ".figure"), values)))
+        let entries = sources.ledger.entries
+        let prefixes = sourcePrefixes
+        view.set(.lines, .list(flag.entries.prefix(SiteContext.auditLines).map { i in
+            let e = entries[Int(i)]
+            let owner = sources.people[Int(e.person)].id
+            return View([(.source, .text(prefixes[Int(e.file)] + String(e.line))), (.date, .day(e.date)),
+                         (.url, .text(Address.link(from: at, to: Address.person(owner)) + "#history"))])
+        }))
+        view.set(.more, .number(Int64(max(0, flag.entries.count - SiteContext.auditLines))))
+        return view
+    }
+
+    /// The thresholds as the page states them (shares in per cent).
+    func threshold(_ kind: AuditFlag.Kind, _ t: AuditThresholds) -> [String: String] {
+        func decimal(_ thousandths: Int64) -> String {
+            thousandths % 1000 == 0 ? String(thousandths / 1000) : AuditExport.decimal(Double(thousandths) / 1000)
+        }
+        func percent(_ thousandths: Int64) -> String { thousandths % 10 == 0 ? String(thousandths / 10) : String(Double(thousandths) / 10) }
+        switch kind {
+        case .outlier: return ["k": decimal(t.outlierMAD), "n": String(FairnessAudit.outlierPopulation)]
+        case .cap: return ["share": percent(t.capShare), "n": String(t.capWindows)]
+        case .pair: return ["share": percent(t.pairShare), "n": String(t.awardCount)]
+        case .team: return ["share": percent(t.teamShare), "n": String(t.awardCount)]
+        case .reversal: return ["share": percent(t.reversalShare), "n": String(t.minEntries)]
+        case .lastDays: return ["share": percent(t.lastDaysShare), "days": String(t.lastDays), "n": String(t.minEntries)]
+        case .repeated: return ["n": String(t.repeatCount)]
+        }
+    }
+
+    /// `{name}` placeholders of a theme string replaced (the values are escaped by the template).
+    func fill(_ text: String, _ values: [String: String]) -> String {
+        var out = text
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) { out = out.replacingOccurrences(of: "{" + key + "}", with: value) }
+        return out
+    }
+}
