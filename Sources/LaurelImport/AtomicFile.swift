@@ -42,6 +42,21 @@ public enum AtomicFile {
         syncFolder(folder)
     }
 
+    /// Replaces the existing file at `path` with `bytes`, the same way (rename over it).
+    public static func replace(_ path: String, bytes: [UInt8]) throws {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let temporary = folder + "/.\(name).\(getpid()).tmp"
+        try create(temporary, bytes: bytes)
+        if rename(temporary, path) != 0 {
+            let f = failure("cannot replace \(path)")
+            unlink(temporary)
+            throw f
+        }
+        syncFolder(folder)
+    }
+
     static func failure(_ what: String) -> Failure {
         Failure(description: "\(what): \(String(cString: strerror(errno))); nothing was written")
     }

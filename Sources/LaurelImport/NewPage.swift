@@ -52,8 +52,11 @@ public enum NewPage {
         /// Relative to the content folder, e.g. `pages/training/first-call.md`.
         public var path: String
         public var text: String
-        /// Said after the path, e.g. how to connect a rule page in rules.yaml.
+        /// Said after the path, e.g. that rules.yaml now connects a rule page.
         public var note: String?
+        /// rules.yaml with `page: rules/ID` added to the rule, when a rule page was not
+        /// connected yet: an unconnected pages/rules/ID.md would take the rule's own address.
+        public var rules: [UInt8]?
     }
 
     /// Why no page was made.
@@ -83,6 +86,7 @@ public enum NewPage {
         let folder = "pages/" + request.kind.folder
         let slug: String
         var note: String?
+        var rulesEdit: [UInt8]?
         if request.kind == .rulePage {
             guard request.rules.count == 1, let rule = request.rules.first else {
                 return .failure(Failure(description: "a rule page explains one rule: give it with --rule ID (the page is pages/rules/ID.md)"))
@@ -91,9 +95,16 @@ public enum NewPage {
                 return .failure(Failure(description: "a rule page is named after its rule: pages/rules/\(rule).md; leave out --slug"))
             }
             slug = rule
-            let connected = roster.rulePages[rule] == "rules/" + rule
-            if !connected {
-                note = "connect it to the rule: add `page: rules/\(rule)` to rule '\(rule)' in rules.yaml"
+            switch roster.rulePages[rule] {
+            case "rules/" + rule: break
+            case let other?:
+                return .failure(Failure(description: "rule '\(rule)' is explained by pages/\(other).md already (its page: in rules.yaml)"))
+            case nil:
+                guard let edited = connect(rule, in: content, page: Array(text(request, title: title, locale: roster.locale).utf8)) else {
+                    return .failure(Failure(description: "rule '\(rule)' has no page: in rules.yaml, and laurel could not add it; add `page: rules/\(rule)` to the rule, then run laurel new again"))
+                }
+                rulesEdit = edited.bytes
+                note = "rules.yaml line \(edited.line): added `page: rules/\(rule)` to rule '\(rule)', so that the page explains it"
             }
         } else if let given = request.slug {
             guard Identifier.isValid(given) else {
@@ -111,7 +122,40 @@ public enum NewPage {
         if content.files[path] != nil {
             return .failure(Failure(description: "\(content.display(path)) already exists; laurel new never overwrites a page (choose another --slug)"))
         }
-        return .success(Page(path: path, text: text(request, title: title, locale: roster.locale), note: note))
+        return .success(Page(path: path, text: text(request, title: title, locale: roster.locale), note: note, rules: rulesEdit))
+    }
+
+    /// rules.yaml with a `page: rules/ID` line after the rule's `id:` line, at its indent; nil
+    /// when the rule is not written as `- id: ID` or the result does not read back.
+    static func connect(_ rule: String, in content: SourceTree, page: [UInt8]) -> (bytes: [UInt8], line: Int)? {
+        guard let bytes = content.files["rules.yaml"] else { return nil }
+        let text = String(decoding: bytes, as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // The rule's `- id: ID` line (the style of every rules.yaml laurel documents).
+        func idLine(_ l: String) -> Int? {
+            let body = l.hasSuffix("\r") ? String(l.dropLast()) : l
+            let scalars = Array(body.unicodeScalars)
+            var i = 0
+            while i < scalars.count, scalars[i] == " " { i += 1 }
+            guard i < scalars.count, scalars[i] == "-" else { return nil }
+            i += 1
+            while i < scalars.count, scalars[i] == " " { i += 1 }
+            let rest = String(String.UnicodeScalarView(scalars[i...]))
+            let value = rest.hasPrefix("id:") ? rest.dropFirst(3).split(separator: "#").first.map { String($0).trimmed(" \t") } : nil
+            return value == rule ? i : nil
+        }
+        guard let index = lines.indices.first(where: { idLine(lines[$0]) != nil }), let indent = idLine(lines[index]) else { return nil }
+        let at = (line: index + 1, column: indent + 1)
+        let crlf = lines[at.line - 1].hasSuffix("\r")
+        lines.insert(String(repeating: " ", count: indent) + "page: rules/\(rule)" + (crlf ? "\r" : ""), at: at.line)
+        let edited = Array(lines.joined(separator: "\n").utf8)
+        var tree = content
+        tree.files["rules.yaml"] = edited
+        tree.files["pages/rules/\(rule).md"] = page  // the page: of a rule must exist
+        let (check, problems) = PortalSources.load(tree, jobs: 1)
+        guard !problems.contains(where: { $0.path.hasSuffix("rules.yaml") }),
+              let again = check.ruleIndex.find(rule), check.rules[Int(again)].page == "rules/" + rule else { return nil }
+        return (edited, at.line + 1)
     }
 
     /// `Closing the deal` -> `closing-the-deal`; nil when the title has letters outside ASCII

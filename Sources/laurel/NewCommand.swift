@@ -9,7 +9,8 @@ struct New: ParsableCommand {
         abstract: "Write a new Markdown page with complete front matter.",
         discussion: """
         Kinds: training, case (needs --outcome), news, rule-page (needs --rule;
-        the page is pages/rules/ID.md). The page is dated today in portal.yaml's
+        the page is pages/rules/ID.md, and rules.yaml gets the rule's page:
+        line if it has none). The page is dated today in portal.yaml's
         time zone unless --date is given. Its address comes from --slug, else
         from the title's words; a title in Chinese gets one by date, such as
         2026-12-06-1. An existing file is never overwritten. Prints the path.
@@ -61,13 +62,16 @@ struct New: ParsableCommand {
         case .failure(let failure):
             throw CommandFailure(message: failure.description)
         case .success(let page):
-            do { try AtomicFile.create(content + "/" + page.path, bytes: Array(page.text.utf8)) } catch {
+            do {
+                try AtomicFile.create(content + "/" + page.path, bytes: Array(page.text.utf8))
+                if let rules = page.rules { try AtomicFile.replace(content + "/rules.yaml", bytes: rules) }
+            } catch {
                 throw CommandFailure(message: "\(error)")
             }
             print(tree.display(page.path))
             if let note = page.note {
                 var err = StandardError()
-                print("note: \(note)", to: &err)
+                print(note, to: &err)
             }
         }
     }
