@@ -120,7 +120,7 @@ public enum NewPage {
         }
         let path = "\(folder)/\(slug).md"
         if content.files[path] != nil {
-            return .failure(Failure(description: "\(content.display(path)) already exists; laurel new never overwrites a page (choose another --slug)"))
+            return .failure(Failure(description: "\(content.display(path)) already exists; laurel new never overwrites a page\(request.kind == .rulePage ? "" : " (choose another --slug)")"))
         }
         return .success(Page(path: path, text: text(request, title: title, locale: roster.locale), note: note, rules: rulesEdit))
     }

@@ -25,7 +25,7 @@ struct New: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("training, case, news or rule-page.", valueName: "kind"))
+    @Argument(help: ArgumentHelp("The kind of page.", valueName: "kind"))
     var kind: NewPage.Kind
 
     @Argument(help: ArgumentHelp("The page's title, in quotes.", valueName: "title"))

@@ -252,3 +252,38 @@ struct ImportTests {
         #expect(try ExportText.decode([UInt8](try Data(contentsOf: URL(fileURLWithPath: content + "/import/fxiaoke.csv")))).get().encoding == .gb18030)
     }
 }
+
+/// Import speed on a synthetic export (docs/import.md gives the figure). Run on purpose:
+/// `LAUREL_IMPORT_BENCH=100000 swift test -c release --filter ImportSpeed`.
+@Suite("Import speed")
+struct ImportSpeed {
+    static var rows: Int? { ProcessInfo.processInfo.environment["LAUREL_IMPORT_BENCH"].flatMap { Int($0) } }
+
+    /// `count` rows in the fixture's columns: four owners, amounts with separators and
+    /// decimals, one row in ten lost, every fifth name quoted with a comma.
+    static func export(_ count: Int) -> [UInt8] {
+        let owners = ["张伟", "李娜", "Wei Zhang", "赵磊"]
+        var text = "Deal Id,Owner,Deal,Amount,Closed,Stage\r\n"
+        text.reserveCapacity(count * 60)
+        for i in 0..<count {
+            let day = 1 + i % 28
+            let name = i % 5 == 0 ? "\"Deal \(i), phase 2\"" : "Deal \(i)"
+            text += "\(100_000 + i),\(owners[i % 4]),\(name),\"\(1 + i % 900),\(100 + i % 900).50\",2026-0\(3 + i % 6)-\(day < 10 ? "0" : "")\(day),\(i % 10 == 0 ? "Lost" : "Won")\r\n"
+        }
+        return Array(text.utf8)
+    }
+
+    @Test("rows per second, planned and checked", .enabled(if: rows != nil))
+    func speed() throws {
+        let count = Self.rows ?? 0
+        let content = try ImportTests.department()
+        let export = Self.export(count)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let plan = try ImportTests.plan(export, content: content)
+        let seconds = Double((clock.now - start).components.attoseconds) / 1e18 + Double((clock.now - start).components.seconds)
+        #expect(plan.diagnostics.map(\.description).prefix(3) == [])
+        #expect(plan.earned == count - count / 10)
+        print("import speed: \(count) rows in \(String(format: "%.2f", seconds)) s = \(Int(Double(count) / seconds)) rows/s (\(plan.earned) entries)")
+    }
+}
