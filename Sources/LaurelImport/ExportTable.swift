@@ -85,7 +85,10 @@ public struct ExportTable: Sendable {
 extension String {
     /// The text without the given characters around it (no Foundation needed).
     func trimmed(_ set: String) -> String {
-        let drop = Set(set.unicodeScalars)
+        // Called for every field of every row: no work when nothing is to be trimmed.
+        let drop = Array(set.unicodeScalars)
+        guard let first = unicodeScalars.first, let last = unicodeScalars.last else { return self }
+        if !drop.contains(first) && !drop.contains(last) { return self }
         var scalars = Substring(self).unicodeScalars[...]
         while let f = scalars.first, drop.contains(f) { scalars.removeFirst() }
         while let l = scalars.last, drop.contains(l) { scalars.removeLast() }

@@ -23,6 +23,10 @@ public struct AmountFormat: Sendable {
 
     /// The whole-number amount, decimals truncated.
     public func parse(_ raw: String) -> Result<Int64, Failure> {
+        // Plain digits (most exports) need none of the work below.
+        if !raw.isEmpty, raw.utf8.count <= LedgerReader.maxDigits, raw.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let n = Int64(raw) {
+            return .success(n)
+        }
         var text = raw.trimmed(" \t\u{00A0}")
         if text.isEmpty { return .failure(.empty) }
         if text.hasSuffix("万元") {
