@@ -188,6 +188,13 @@ struct ImportTests {
         #expect(run.diagnostics.isEmpty)
         let entry = try #require(run.sources.ledger.entries.first { run.sources.ledger.idName(of: $0) == "crm-401" })
         #expect(run.sources.ledger.memo(of: entry) == "=cmd|' /C calc'!A0 \"quoted\" back\\slash <script>x</script> evil tab bell end")
+        // The portal shows it as text, and a spreadsheet export would not evaluate it.
+        let site = try RenderedSite.render(run)
+        let page = String(decoding: try #require(site.files["people/zhang-wei/index.html"]), as: UTF8.self)
+        #expect(page.contains("&lt;script&gt;x&lt;/script&gt;") && !page.contains("<script>x"))
+        var sheet = CSVFile(header: ["memo"])
+        sheet.append([.text(run.sources.ledger.memo(of: entry) ?? "")])
+        #expect(String(decoding: sheet.bytes, as: UTF8.self).contains("\"'=cmd|"))
     }
 
     @Test("entries the ledger check refuses (a later balance assertion) are reported and nothing is written")
