@@ -290,7 +290,8 @@ struct Planner {
 
 /// The map's columns as indices into the export's header.
 struct Columns {
-    var id: [String: Int]
+    /// Every column of the export by header name (templates may name any).
+    var byName: [String: Int]
     var owner: Int
     var date: Int
     var amount: Int?
@@ -298,7 +299,7 @@ struct Columns {
     var kind: Int?
 
     init(map: ImportMap, index: [String: Int]) {
-        id = index
+        byName = index
         owner = index[map.owner.name] ?? 0
         date = index[map.date.name] ?? 0
         amount = map.amount.flatMap { index[$0.name] }
@@ -399,25 +400,25 @@ struct RowReader {
         for part in template.parts {
             switch part {
             case .text(let t): out += t
-            case .column(let c): if let i = columns.id[c] { out += field(i) }
+            case .column(let c): if let i = columns.byName[c] { out += field(i) }
             }
         }
         return out
     }
 
     mutating func read() -> ExportRow? {
-        let idColumn = map.id.columns.first.flatMap { columns.id[$0] } ?? 0
+        let idColumn = map.id.columns.first.flatMap { columns.byName[$0] } ?? 0
         var id = ""
         for part in map.id.parts {
             switch part {
             case .text(let t): id += t
             case .column(let c):
                 // Ids are lower case (FORMAT.md 1): a CRM's `ABC123` is the same record as `abc123`.
-                if let i = columns.id[c] { id += field(i).lowercased() }
+                if let i = columns.byName[c] { id += field(i).lowercased() }
             }
         }
         var ok = true
-        if map.id.columns.contains(where: { c in columns.id[c].map { field($0).isEmpty } ?? true }) {
+        if map.id.columns.contains(where: { c in columns.byName[c].map { field($0).isEmpty } ?? true }) {
             fail(idColumn, "the record id is empty; every row needs one, the import tells records apart by it")
             ok = false
         } else if !Identifier.isValid(id) || id.utf8.count > 60 {
