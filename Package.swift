@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // CRM exports (laurel import): keeps quoted fields byte for byte, so physical lines can be counted.
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // libcmark, reached through pkg-config; only LaurelMarkdown imports it.
@@ -30,9 +32,14 @@ let package = Package(
                 "LaurelSources", "LaurelPoints", "LaurelMarkdown",
             ]
         ),
+        // CRM exports into ledger files, and new Markdown pages (laurel import, laurel new).
+        .target(
+            name: "LaurelImport",
+            dependencies: ["LaurelSources", "LaurelSite", .product(name: "CSV", package: "CSV.swift"), .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "laurel",
-            dependencies: ["LaurelSite", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LaurelSite", "LaurelImport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "laurel-bench",
@@ -43,7 +50,7 @@ let package = Package(
         .testTarget(
             name: "LaurelTests",
             dependencies: [
-                "LaurelSources", "LaurelPoints", "LaurelSite", "LaurelMarkdown",
+                "LaurelSources", "LaurelPoints", "LaurelSite", "LaurelMarkdown", "LaurelImport",
                 // FuzzRegressionTests replay saved fuzz inputs through the fuzz target's own logic.
                 "laurel-fuzz",
                 .product(name: "PropertyBased", package: "swift-property-based"),
