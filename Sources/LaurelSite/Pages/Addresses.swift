@@ -39,11 +39,13 @@ public enum Address {
     public static let themeAssets = "theme/"
     public static let contentAssets = "assets/"
     public static let data = "data/"
+    /// The search page and its index (docs/search.md).
+    public static let search = "search/"
 
     /// Addresses Laurel itself writes under; a page may not take them.
     public static let reserved: Set<String> = ["people", "teams", "leaderboard", "rewards", "rules", "rule-changes", "tags",
                                                "training", "cases", "news", "pages", "tv", "theme", "assets", "data",
-                                               "404.html", "sitemap.xml", "index.html"]
+                                               "404.html", "sitemap.xml", "index.html", "search"]
 
     /// The file that holds an address: folders get `index.html`.
     public static func file(_ address: String) -> String {

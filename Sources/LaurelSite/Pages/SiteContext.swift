@@ -165,7 +165,7 @@ struct SiteContext: Sendable {
             (.changes, link(Address.changes)), (.training, link(Address.kind(.training))), (.cases, link(Address.kind(.case))),
             (.news, link(Address.kind(.news))), (.tags, link(Address.tags)), (.tv, link(Address.tv)),
             (.style, link(Address.themeAssets + "style.css")), (.print, link(Address.themeAssets + "print.css")),
-            (.sitemap, link(Address.sitemap)),
+            (.sitemap, link(Address.sitemap)), (.search, link(Address.search)),
         ])
         let site = View([(.title, .text(sources.settings.title)), (.lang, .text(locale.rawValue)),
                          (.asof, .day(book.asOf)), (.period, .period(book.period)),

@@ -25,4 +25,6 @@ public enum ViewKey: String, CaseIterable, Sendable {
     case pages, page, body, outcome, success, failure, tag, summary, kindlabel, draft
     // Home
     case expiringsoon, expiringtotal, latest, tabs
+    // Search (docs/search.md): `links.search`
+    case search
 }
