@@ -1,6 +1,6 @@
 // The search page's script (docs/search.md), the only JavaScript of the portal: the page
 // works without it (it then says how to browse instead). It reads ?q= from the address,
-// loads the index Laurel wrote under search/ by adding <script> elements (fetch of local files
+// loads the index Laurel wrote under search/ by adding script elements (fetch of local files
 // is blocked when the portal is opened from disk; a script file is not), and shows the
 // results with text nodes only: nothing from the index is ever parsed as HTML.
 // The query is cut into terms exactly as Laurel's SearchText cuts the indexed text.
