@@ -68,13 +68,23 @@ struct SearchIndex {
     private(set) var documents: [Document] = []
     /// Each term's postings, `document << 2 | weight`, ascending.
     private(set) var postings: [String: [UInt32]] = [:]
-    private var current: [String: Weight] = [:]
+    /// The current document's terms with their strongest weight (a few dozen: a list is
+    /// quicker than hashing each).
+    private var current: [(term: String, weight: Weight)] = []
+    /// Where each term is in `current`, once a page's text makes the list long.
+    private var positions: [String: Int] = [:]
 
     init(_ site: SiteContext) {
         let s = site.sources
         let from = Address.search
         documents.reserveCapacity(SearchIndex.documentCount(site))
         postings.reserveCapacity(4 * s.people.count + 1024)
+        // A team's terms are the same for each of its members: cut them once.
+        let teamTerms = s.teams.map { team in
+            var terms: [String] = []
+            SearchText.terms(team.name) { terms.append($0) }
+            return terms + [team.id]
+        }
         for person in s.people {
             let team = person.team >= 0 ? s.teams[Int(person.team)] : nil
             add(.person, person.name, team.map { person.id + " · " + $0.name } ?? person.id, Address.person(person.id), from: from)
@@ -84,12 +94,8 @@ struct SearchIndex {
                 term(spelling.joined(), .whole)
                 term(String(spelling.compactMap(\.first)), .whole)
             }
-            index(person.id, .title)
-            term(SearchText.whole(person.id), .whole)
-            if let team {
-                index(team.name, .context)
-                term(team.id, .context)
-            }
+            term(SearchText.terms(person.id) { term($0, .title) }, .whole)
+            if person.team >= 0 { for t in teamTerms[Int(person.team)] { term(t, .context) } }
             finish()
         }
         for team in s.teams {
@@ -134,8 +140,7 @@ struct SearchIndex {
     /// Starts a document: its title's terms and the whole title.
     private mutating func add(_ kind: Kind, _ title: String, _ context: String, _ address: String, from: String) {
         documents.append(Document(kind: kind, title: title, context: context, url: Address.link(from: from, to: address)))
-        index(title, .title)
-        term(SearchText.whole(title), .whole)
+        term(SearchText.terms(title) { term($0, .title) }, .whole)
     }
 
     private mutating func index(_ text: String, _ weight: Weight) {
@@ -144,8 +149,19 @@ struct SearchIndex {
 
     private mutating func term(_ t: String, _ weight: Weight) {
         guard !t.isEmpty else { return }
-        if let w = current[t], w.rawValue >= weight.rawValue { return }
-        current[t] = weight
+        let k: Int?
+        if current.count < 32 {
+            k = current.firstIndex { $0.term == t }
+        } else {
+            if positions.isEmpty { for (i, c) in current.enumerated() { positions[c.term] = i } }
+            k = positions[t]
+        }
+        if let k {
+            if current[k].weight.rawValue < weight.rawValue { current[k].weight = weight }
+        } else {
+            if !positions.isEmpty { positions[t] = current.count }
+            current.append((t, weight))
+        }
     }
 
     /// Ends the current document: one posting per term, with the term's strongest weight.
@@ -153,6 +169,7 @@ struct SearchIndex {
         let document = UInt32(documents.count - 1)
         for (t, w) in current { postings[t, default: []].append(document << 2 | w.rawValue) }
         current.removeAll(keepingCapacity: true)
+        positions.removeAll()
     }
 
     /// Markdown without link destinations, whose addresses would be found as words.
@@ -170,33 +187,86 @@ struct SearchIndex {
         var files: [(String, [UInt8])] = [(SearchIndex.manifest, Array(
             "LaurelSearch.m({\"shards\":\(shards),\"chunk\":\(SearchIndex.chunk),\"docs\":\(documents.count),\"kinds\":[\(kinds)]});\n".utf8))]
         for (n, terms) in byShard.enumerated() {
-            var out = "LaurelSearch.t(\(n),["
-            for (k, t) in terms.sorted(by: { $0.utf16.lexicographicallyPrecedes($1.utf16) }).enumerated() {
-                out += k == 0 ? "\n" : ",\n"
-                out += Escape.json(t)
-                out += ",["
+            var out: [UInt8] = Array("LaurelSearch.t(\(n),[".utf8)
+            out.reserveCapacity(8192)
+            for (k, t) in terms.sorted(by: SearchIndex.utf16Precedes).enumerated() {
+                if k > 0 { out.append(44) }  // ,
+                out.append(10)
+                SearchIndex.appendJSON(t, to: &out)
+                out.append(contentsOf: [44, 91])  // ,[
                 var last: UInt32 = 0
                 for (j, p) in (postings[t] ?? []).enumerated() {
-                    if j > 0 { out += "," }
-                    out += String(p - last)  // ascending: each as the step from the one before
+                    if j > 0 { out.append(44) }
+                    SearchIndex.append(p - last, to: &out)  // ascending: each as the step from the one before
                     last = p
                 }
-                out += "]"
+                out.append(93)  // ]
             }
-            out += "]);\n"
-            files.append((SearchIndex.shardFile(n), Array(out.utf8)))
+            out.append(contentsOf: "]);\n".utf8)
+            files.append((SearchIndex.shardFile(n), out))
         }
         for start in stride(from: 0, to: documents.count, by: SearchIndex.chunk) {
-            var out = "LaurelSearch.d(\(start / SearchIndex.chunk),["
+            var out: [UInt8] = Array("LaurelSearch.d(\(start / SearchIndex.chunk),[".utf8)
+            out.reserveCapacity(8192)
             for d in start..<min(start + SearchIndex.chunk, documents.count) {
                 let doc = documents[d]
-                out += d == start ? "\n" : ",\n"
-                out += "[\(doc.kind.rawValue),\(Escape.json(doc.title)),\(Escape.json(doc.context)),\(Escape.json(doc.url))]"
+                if d > start { out.append(44) }
+                out.append(contentsOf: [10, 91, 48 + UInt8(doc.kind.rawValue), 44])  // \n[kind,
+                SearchIndex.appendJSON(doc.title, to: &out)
+                out.append(44)
+                SearchIndex.appendJSON(doc.context, to: &out)
+                out.append(44)
+                SearchIndex.appendJSON(doc.url, to: &out)
+                out.append(93)
             }
-            out += "]);\n"
-            files.append((SearchIndex.documentFile(start / SearchIndex.chunk), Array(out.utf8)))
+            out.append(contentsOf: "]);\n".utf8)
+            files.append((SearchIndex.documentFile(start / SearchIndex.chunk), out))
         }
         return files
+    }
+
+    /// UTF-16 order (JavaScript's `<`, which search.js's binary search uses), compared on the
+    /// UTF-8 bytes: that is code point order, which differs from UTF-16's only where a character
+    /// beyond U+FFFF (a 4-byte lead F0–F4) meets one of U+E000–U+FFFF (lead EE or EF).
+    static func utf16Precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = min(x.count, y.count)
+                var i = 0
+                while i < n, x[i] == y[i] { i += 1 }
+                if i == n { return x.count < y.count }
+                let (p, q) = (x[i], y[i])
+                if p >= 0xF0, q == 0xEE || q == 0xEF { return true }
+                if q >= 0xF0, p == 0xEE || p == 0xEF { return false }
+                return p < q
+            }
+        }
+    }
+
+    /// A JSON string as `Escape.json` writes it; terms rarely need escaping, so they are
+    /// copied as they are unless a byte needs it.
+    static func appendJSON(_ s: String, to out: inout [UInt8]) {
+        let plain = s.utf8.allSatisfy { $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 != 0x3C && $0 != 0x3E && $0 != 0x26 && $0 != 0x7F && $0 != 0xE2 }
+        if plain {
+            out.append(34)
+            out.append(contentsOf: s.utf8)
+            out.append(34)
+        } else {
+            out.append(contentsOf: Escape.json(s).utf8)  // U+2028/2029 start with E2; so do some safe ones
+        }
+    }
+
+    /// Appends the decimal digits of `n` (the shards are mostly numbers).
+    static func append(_ n: UInt32, to out: inout [UInt8]) {
+        if n < 10 { out.append(48 + UInt8(n)); return }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var v = n
+        withUnsafeMutableBytes(of: &digits) { d in
+            while v > 0 { d[count] = 48 + UInt8(v % 10); v /= 10; count += 1 }
+            for i in stride(from: count - 1, through: 0, by: -1) { out.append(d[i]) }
+        }
     }
 
     /// Builds the index and writes its files; returns the bytes written.

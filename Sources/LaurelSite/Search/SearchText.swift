@@ -49,55 +49,45 @@ enum SearchText {
         }
     }
 
-    /// The runs of normalized text: words (`kind == .word`) and runs of CJK characters.
-    enum RunKind { case word, cjk }
-    static func runs(_ normalizedText: String, _ body: (RunKind, Substring.UnicodeScalarView) -> Void) {
-        let scalars = normalizedText.unicodeScalars
-        var i = scalars.startIndex
-        while i < scalars.endIndex {
-            let c = scalars[i]
+    /// Every term of `text`: its words, and its CJK characters and pairs of neighbours, in
+    /// one pass over the normalized text (the index calls this for every name and page).
+    /// Returns the whole text as one term: its words and characters run together (`Zhang Wei`
+    /// → `zhangwei`), so that typing all of a name ranks that name first.
+    @discardableResult
+    static func terms(_ text: String, _ body: (String) -> Void) -> String {
+        var whole = String.UnicodeScalarView()
+        var word = String.UnicodeScalarView()
+        var previous: Unicode.Scalar?  // the CJK character before this one
+        func endWord() {
+            if !word.isEmpty { body(String(word)); word = String.UnicodeScalarView() }
+        }
+        for c in normalized(text).unicodeScalars {
             if isCJK(c) {
-                var j = scalars.index(after: i)
-                while j < scalars.endIndex, isCJK(scalars[j]) { j = scalars.index(after: j) }
-                body(.cjk, Substring.UnicodeScalarView(scalars[i..<j]))
-                i = j
-            } else if isWord(c) {
-                var j = scalars.index(after: i)
-                while j < scalars.endIndex, isWord(scalars[j]), !isCJK(scalars[j]) { j = scalars.index(after: j) }
-                body(.word, Substring.UnicodeScalarView(scalars[i..<j]))
-                i = j
-            } else {
-                i = scalars.index(after: i)
-            }
-        }
-    }
-
-    /// Every term of `text`: its words, and its CJK characters and pairs of neighbours.
-    static func terms(_ text: String, _ body: (String) -> Void) {
-        runs(normalized(text)) { kind, run in
-            switch kind {
-            case .word: body(String(run))
-            case .cjk:
-                var previous: Unicode.Scalar?
-                for c in run {
-                    body(String(c))
-                    if let p = previous {
-                        var pair = String.UnicodeScalarView()
-                        pair.append(p)
-                        pair.append(c)
-                        body(String(pair))
-                    }
-                    previous = c
+                endWord()
+                var one = String.UnicodeScalarView()
+                one.append(c)
+                body(String(one))
+                if let p = previous {
+                    var pair = String.UnicodeScalarView()
+                    pair.append(p)
+                    pair.append(c)
+                    body(String(pair))
                 }
+                previous = c
+                whole.append(c)
+            } else if isWord(c) {
+                previous = nil
+                word.append(c)
+                whole.append(c)
+            } else {
+                previous = nil
+                endWord()
             }
         }
+        endWord()
+        return String(whole)
     }
 
-    /// The whole of `text` as one term: its words and characters run together (`Zhang Wei` →
-    /// `zhangwei`), so that typing all of a name ranks that name first.
-    static func whole(_ text: String) -> String {
-        var out = ""
-        runs(normalized(text)) { _, run in out.unicodeScalars.append(contentsOf: run) }
-        return out
-    }
+    /// The whole of `text` as one term (see `terms`).
+    static func whole(_ text: String) -> String { terms(text) { _ in } }
 }
