@@ -112,11 +112,12 @@ public enum SiteBuilder {
         jobs_.append(PageJob(Address.notFound, "404") { site.root(at: "", title: site.label("notfound.title"), absolute: true) })
         let analyticsJobs = analytics.jobs(site)
         jobs_ += analyticsJobs.pages
+        jobs_.append(PageJob(Address.search, "search") { site.root(at: Address.search, title: site.label("search.title")) })
         let fixedJobs = jobs_
         let addresses = fixedJobs.count
 
         // Files made without templates; people.json is large, so these start first.
-        let sitemapAddresses = (fixedJobs.map(\.address) + sources.people.map { Address.person($0.id) }).filter { $0 != Address.notFound }
+        let sitemapAddresses = (fixedJobs.map(\.address) + sources.people.map { Address.person($0.id) }).filter { $0 != Address.notFound && $0 != Address.search }
         var rawJobs: [(path: String, bytes: @Sendable () -> [UInt8])] = [
             ("data/people.json", { Array(PeopleExport.json(sources, book).utf8) }),
             (Address.newsFeed, { site.newsFeed() }),
@@ -139,7 +140,8 @@ public enum SiteBuilder {
         let people = sources.people.count
         let chunk = 64
         let personChunks = stride(from: 0, to: people, by: chunk).map { $0..<min($0 + chunk, people) }
-        let total = rawFiles.count + fixedJobs.count + personChunks.count
+        let searchFiles = theme.pages["search"] == nil ? 0 : SearchIndex.files(site).count
+        let total = rawFiles.count + 1 + fixedJobs.count + personChunks.count
         // History rows refer to the ledger's memos and ids in place: they stay pinned while
         // every page is rendered.
         let results = sources.ledger.storage.withUnsafeBufferPointer { ledgerTexts in
@@ -152,7 +154,9 @@ public enum SiteBuilder {
                     try sink.write(rawFiles[k].path, bytes)
                     return .success(bytes.count)
                 }
-                let k = k - rawFiles.count
+                // The search index, in one job: it writes all its files (docs/search.md).
+                if k == rawFiles.count { return .success(searchFiles == 0 ? 0 : try SearchIndex.write(site, into: sink)) }
+                let k = k - rawFiles.count - 1
                 if k < fixedJobs.count {
                     let job = fixedJobs[k]
                     guard let t = theme.pages[job.template] else { return .success(0) }
@@ -192,7 +196,7 @@ public enum SiteBuilder {
             }
         }
         stats.pages = addresses + people
-        stats.files = stats.pages + 2 * people + rawFiles.count
+        stats.files = stats.pages + 2 * people + rawFiles.count + searchFiles
         return stats
     }
 }

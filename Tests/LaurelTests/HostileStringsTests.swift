@@ -178,7 +178,13 @@ struct HostileStringsTests {
         // neutralisation (ExportsTests), so a name like `<img …>` stays as it is there.
         for path in site.paths where !path.hasSuffix(".csv") {
             let text = site.text(path) ?? ""
-            let lower = text.lowercased()
+            var lower = text.lowercased()
+            // The search page's two script files are the theme's own; nothing else may be a script.
+            if path == Address.file(Address.search) {
+                for own in [#"<script src="../theme/search.js"></script>"#, #"<script src="index.js"></script>"#] {
+                    lower = lower.replacingOccurrences(of: own, with: "")
+                }
+            }
             #expect(!lower.contains("<script"), "\(path)")
             #expect(!text.contains(#"onmouseover="x"#), "\(path)")
             #expect(!lower.contains(#"href="javascript:"#) && !lower.contains(#"src="javascript:"#), "\(path)")

@@ -44,12 +44,14 @@ public enum Address {
     public static func report(_ period: Period) -> String { "analytics/\(period)/" }
     public static let honours = "honours/"
     public static func honourRoll(_ period: Period) -> String { "honours/\(period)/" }
+    /// The search page and its index (docs/search.md).
+    public static let search = "search/"
 
     /// Addresses Laurel itself writes under; a page may not take them.
     public static let reserved: Set<String> = ["people", "teams", "leaderboard", "rewards", "rules", "rule-changes", "tags",
                                                "training", "cases", "news", "pages", "tv", "theme", "assets", "data",
                                                "404.html", "sitemap.xml", "index.html",
-                                               "analytics", "honours", "audit"]
+                                               "analytics", "honours", "audit", "search"]
 
     /// The file that holds an address: folders get `index.html`.
     public static func file(_ address: String) -> String {

@@ -167,6 +167,7 @@ struct SiteContext: Sendable {
             (.style, link(Address.themeAssets + "style.css")), (.print, link(Address.themeAssets + "print.css")),
             (.sitemap, link(Address.sitemap)),
             (.audit, link(Address.audit)),
+            (.search, link(Address.search)),
         ])
         links.set(.honours, link(Address.honours))
         // The managers' pages are linked only in their own build (docs/analytics.md).

@@ -17,6 +17,8 @@ public struct Theme: Sendable {
     public static let pageTemplates = ["home", "person", "people", "team", "leaderboard", "leaderboards", "rewards", "reward",
                                        "rules", "rule", "changes", "page", "section", "tags", "tag", "404", "tv",
                                        "report", "reports", "honours", "honourrolls", "audit"]
+    /// Page templates a theme may leave out: the portal then has no such page.
+    public static let optionalPageTemplates = ["search"]
 
     /// Loads `themes/name` (and what it extends). Every problem is a diagnostic.
     public static func load(themes: String, name: String, locale: PortalSettings.Locale) -> (Theme?, [Diagnostic]) {
@@ -83,7 +85,7 @@ public struct Theme: Sendable {
             diagnostics.append(Diagnostic(path: name, line: 1, column: 1, message: "theme '\(name)' has no UI strings for \(locale.rawValue): add i18n/\(locale.rawValue).yaml"))
         }
         var pages: [String: Template] = [:]
-        for page in pageTemplates {
+        for page in pageTemplates + optionalPageTemplates.filter({ templateSources[$0] != nil }) {
             do {
                 pages[page] = try Template.compile(page, sources: templateSources, strings: strings)
             } catch {

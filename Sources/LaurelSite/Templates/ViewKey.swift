@@ -29,4 +29,6 @@ public enum ViewKey: String, CaseIterable, Sendable {
     case analytics, honours, report, sections, chart, columns, cells, csv, figures, value, note, winners, titles, num
     // Fairness audit and exports (docs/audit.md, docs/exports.md)
     case audit, flags, why, figure, lines, approver, csvfile
+    // Search (docs/search.md): `links.search`
+    case search
 }

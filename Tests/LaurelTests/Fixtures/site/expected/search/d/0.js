@@ -1,0 +1,16 @@
+LaurelSearch.d(0,[
+[0,"周敏","zhou-min · 一组","../people/zhou-min/index.html"],
+[0,"吴磊","wu-lei · 一组","../people/wu-lei/index.html"],
+[0,"钱丽","qian-li · 二组","../people/qian-li/index.html"],
+[0,"孙浩","sun-hao · 二组","../people/sun-hao/index.html"],
+[1,"一组","alpha","../teams/alpha/index.html"],
+[1,"二组","beta","../teams/beta/index.html"],
+[2,"签单","签单按合同额计分：2026 年第一季度每 1000 元 1 分，每人每月最多 300 分； 第二季度起每 1000 元 2 分，每月最多 500 分，积分有效期 12 个月。","../rules/deal-won/index.html"],
+[2,"新客户签约","新客户开发","../rules/new-customer/index.html"],
+[2,"参加培训","培训学习","../rules/training/index.html"],
+[2,"季度目标达成","销售业绩","../rules/quarterly-target/index.html"],
+[3,"咖啡券","楼下咖啡店通用券一张。攒分方法见签单。","../rewards/coffee/index.html"],
+[3,"300 元购物卡","","../rewards/gift-card/index.html"],
+[3,"与总监共进午餐","荣誉类奖励，每年仅一个名额。","../rewards/lunch/index.html"],
+[5,"一个月签下三单","主人公：周敏（一组）","../cases/zhou-min-three-deals/index.html"],
+[4,"第一次客户拜访","第一次拜访的目标只有一个：约到第二次见面。","../training/first-visit/index.html"]]);
