@@ -374,8 +374,9 @@ struct TemplateTests {
         for locale in [PortalSettings.Locale.zhCN, .en] {
             let (theme, diagnostics) = Theme.load(themes: Self.themes, name: "default", locale: locale)
             #expect(diagnostics.map(\.description) == [])
-            #expect(Set(theme?.pages.keys.map { $0 } ?? []) == Set(Theme.pageTemplates))
-            #expect(theme?.assets.map(\.path) == ["print.css", "style.css"])
+            // The default theme has the optional templates too (the search page).
+            #expect(Set(theme?.pages.keys.map { $0 } ?? []) == Set(Theme.pageTemplates + Theme.optionalPageTemplates))
+            #expect(theme?.assets.map(\.path) == ["print.css", "search.js", "style.css"])
         }
     }
 
@@ -436,7 +437,7 @@ struct TemplateTests {
         let customTheme = try #require(theme)
         #expect(customTheme.name == "custom")
         // The static files and UI strings come from default.
-        #expect(customTheme.assets.map(\.path) == ["print.css", "style.css"])
+        #expect(customTheme.assets.map(\.path) == ["print.css", "search.js", "style.css"])
         #expect(customTheme.string("nav.people") == "成员")
 
         let run = Fixture.spec.ledger(Self.smallLedger).run(asOf: "2026-03-31")
@@ -485,7 +486,7 @@ struct TemplateTests {
         let loaded = try #require(theme)
         #expect(loaded.string("nav.people") == "同事 & 团队")
         #expect(loaded.string("nav.rules") == "规则")
-        #expect(loaded.assets.map(\.path) == ["img/logo.txt", "print.css", "style.css"])
+        #expect(loaded.assets.map(\.path) == ["img/logo.txt", "print.css", "search.js", "style.css"])
         #expect(loaded.assets.first { $0.path == "style.css" }?.bytes == Array("body { color: black; }\n".utf8))
         // English has no file of its own in the custom theme: default's strings, unchanged.
         #expect(Theme.load(themes: folder.path, name: "custom", locale: .en).0?.string("nav.people") == "People")
