@@ -125,3 +125,20 @@ public struct PointsBook: Sendable {
     /// Rank in the current period per person; nil when not ranked.
     public var ranks: [Int?]
 }
+
+extension PointsBook {
+    /// What a `reverse` of entry `target` does to the person's balance: the opposite of what
+    /// that entry did (FORMAT.md 8.3). One definition, so that the person page and the
+    /// history CSV can never disagree about a reversal's sign or size.
+    public func reversalEffect(of target: Int, in entries: [LedgerEntry]) -> Int64 {
+        let undone = outcomes[target]
+        let entry = entries[target]
+        switch entry.verb {
+        case .earn: return -undone.points
+        case .award: return -entry.points
+        case .deduct: return entry.points
+        case .redeem: return undone.points
+        default: return 0
+        }
+    }
+}

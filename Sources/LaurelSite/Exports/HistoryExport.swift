@@ -68,16 +68,7 @@ struct HistoryExport: Sendable {
             switch e.verb {
             case .deduct: points = -e.points
             case .balance: points = e.points
-            default:
-                let undone = site.book.outcomes[Int(e.subject)]
-                let target = entries[Int(e.subject)]
-                switch target.verb {
-                case .earn: points = -undone.points
-                case .award: points = -target.points
-                case .deduct: points = target.points
-                case .redeem: points = undone.points
-                default: points = 0
-                }
+            default: points = site.book.reversalEffect(of: Int(e.subject), in: entries)
             }
         }
         HistoryExport.number(points, into: &out)

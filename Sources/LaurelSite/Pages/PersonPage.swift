@@ -288,16 +288,7 @@ extension SiteContext {
             view.set(.points, .signed(-outcome.points))
         case .reverse:
             let target = entries[Int(e.subject)]
-            let undone = book.outcomes[Int(e.subject)]
-            let effect: Int64
-            switch target.verb {
-            case .earn: effect = -undone.points
-            case .award: effect = -target.points
-            case .deduct: effect = target.points
-            case .redeem: effect = undone.points
-            default: effect = 0
-            }
-            view.set(.points, .signed(effect))
+            view.set(.points, .signed(book.reversalEffect(of: Int(e.subject), in: entries)))
             view.set(.entry, .object(View([(.date, .day(target.date)), (.source, support.source(target)),
                                            (.what, support.rowVerbs[Int(target.verb.rawValue)])])))
         case .balance:
