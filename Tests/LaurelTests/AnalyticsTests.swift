@@ -177,6 +177,46 @@ struct AnalyticsTests {
         #expect(b.analytics.reports[Period(kind: .month, name: "2025-11")!]?.expired == 0)
     }
 
+    @Test("target bonuses paid: counted in the month of their lot, per rule, on the month, quarter and year reports")
+    func targetBonuses() throws {
+        // Q2 targets against the fixture's deal-won amounts: 张伟 600,000 of 600,000 (reached,
+        // exactly), 李娜 300,000 of 300,000 (reached), 陈杰 600,000 of 700,000 (not reached).
+        // Each reached target pays the rule's 500 points as a lot dated 2026-06-30.
+        let rules = (Fixture.spec.files["rules.yaml"] ?? "") + "\n" + """
+            - id: quarterly-target
+              name: 季度目标达成
+              category: sales
+              kind: target
+              metric: deal-won
+              period: quarter
+              versions:
+                - since: 2025-01-01
+                  points: 500
+            """
+        let fixture = Self.fixture.with("rules.yaml", rules).with("targets.yaml", """
+            quarterly-target:
+              2026-Q2:
+                zhang-wei: 600000
+                li-na: 300000
+                chen-jie: 700000
+            """)
+        let b = try Self.build(fixture)
+        let target = Int(b.run.sources.ruleIndex.find("quarterly-target") ?? -1)
+        let q2 = try #require(b.analytics.reports[Self.q2])
+        #expect(q2.bonusCount[target] == 2)
+        #expect(q2.bonusPoints[target] == 1000)
+        #expect(q2.bonusCount.reduce(0, +) == 2)
+        let june = try #require(b.analytics.reports[Period(kind: .month, name: "2026-06")!])
+        #expect((june.bonusCount[target], june.bonusPoints[target]) == (2, 1000))
+        let may = try #require(b.analytics.reports[Period(kind: .month, name: "2026-05")!])
+        #expect(may.bonusCount[target] == 0)
+        #expect(b.analytics.reports[Period(kind: .year, name: "2026")!]?.bonusPoints[target] == 1000)
+        // The bonus is sales points: the quarter's sales total grows by exactly 1000.
+        let plain = try #require(try Self.build().analytics.reports[Self.q2])
+        let sales = Int(b.site.scores.categories.firstIndex(of: "sales") ?? -1)
+        #expect(q2.categoryTotals[sales] == plain.categoryTotals[sales] + 1000)
+    }
+
     @Test("honour roll: winners with ties as on the boards, the opted-out left out, titles and badges of the period")
     func honourRoll() throws {
         let b = try Self.build(audience: .staff)
