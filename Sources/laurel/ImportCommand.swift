@@ -7,6 +7,9 @@ import LaurelSources
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Turn a CRM export (CSV) into a new ledger file.",
+        usage: HelpText.usage("laurel import", [
+            "<file.csv>", "--map <map.yaml>", "[--content <folder>]", "[--dry-run]", "[--quiet]",
+        ]),
         discussion: """
         The map (YAML, docs/import.md) names the export's columns: record id,
         owner, date, amount, stage, and the rule each kind of row earns.

@@ -7,6 +7,10 @@ import LaurelSources
 struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a new Markdown page with complete front matter.",
+        usage: HelpText.usage("laurel new", [
+            "<kind>", "<title>", "[--slug <slug>]", "[--outcome <success|failure>]", "[--rule <id> ...]",
+            "[--person <id> ...]", "[--content <folder>]", "[--date <YYYY-MM-DD>]",
+        ]),
         discussion: """
         Kinds: training, case (needs --outcome), news, rule-page (needs --rule;
         the page is pages/rules/ID.md, and rules.yaml gets the rule's page:

@@ -16,11 +16,11 @@ struct Laurel: ParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "laurel",
-        abstract: "Build a sales department's points portal from its ledger and Markdown content.",
+        abstract: "Build a sales department's points portal from its ledger and pages.",
         discussion: """
-        Exit status: 0 built or checked clean, 1 the content has errors (nothing is published),
-        2 the command itself could not run (bad flags, unreadable folder), 3 another build of
-        the same output is running.
+        Exit status: 0 built or checked clean, 1 the content has errors (nothing is \
+        published), 2 the command itself could not run (bad flags, unreadable folder), \
+        3 another build of the same output is running.
 
         Examples:
           laurel check --content Content
@@ -80,8 +80,10 @@ struct CommandFailure: Error {
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check the sources and compute every figure without writing anything.",
+        usage: HelpText.usage("laurel check", HelpText.contentParts),
         discussion: """
-        Reports every problem a build would meet as PATH:LINE:COLUMN: error: MESSAGE, all at once.
+        Reports every problem a build would meet as \
+        PATH:LINE:COLUMN: error: MESSAGE, all at once.
 
         Examples:
           laurel check
@@ -107,22 +109,30 @@ struct Check: ParsableCommand {
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Build the portal into the output folder, atomically and incrementally.",
+        abstract: "Build the portal into the output folder, atomically, incrementally.",
+        usage: HelpText.usage("laurel build", HelpText.contentParts + [
+            "[--themes <folder>]", "[--theme <name>]", "[--output <folder>]", "[--wait]", "[--force]",
+            "[--audience <staff|managers>]",
+        ]),
         discussion: """
-        Nothing is published when the content or the theme has errors: the previous portal stays
-        as it was. OUTPUT is a link to a complete build kept in .OUTPUT.laurel/builds/; a build
-        writes a new one (files whose bytes did not change are hard links to the previous build,
-        so their modification time stays) and switches the link with one rename. When nothing
-        changed since the last build (same sources, theme, as-of day and laurel), nothing is done.
-        The build report is written to .OUTPUT.laurel/report.json.
+        Nothing is published when the content or the theme has errors: the \
+        previous portal stays as it was. OUTPUT is a link to a complete build \
+        kept in .OUTPUT.laurel/builds/; a build writes a new one (files whose \
+        bytes did not change are hard links to the previous build, so their \
+        modification time stays) and switches the link with one rename. When \
+        nothing changed since the last build (same sources, theme, as-of day \
+        and laurel), nothing is done. The build report is written to \
+        .OUTPUT.laurel/report.json.
 
-        Exit status: 0 built (or nothing to do), 1 content or theme errors, 2 the command could
-        not run (bad flags, unreadable folder, disk full), 3 another build of OUTPUT is running.
+        Exit status: 0 built (or nothing to do), 1 content or theme errors, \
+        2 the command could not run (bad flags, unreadable folder, disk full), \
+        3 another build of OUTPUT is running.
 
         Examples:
           laurel build
-          laurel build --content Content --themes Themes --theme default --output public --as-of 2026-11-28
-          laurel build --quiet --wait          # from cron: wait for a running build, print only problems
+          laurel build --content Content --themes Themes --theme default \\
+              --output public --as-of 2026-11-28
+          laurel build --quiet --wait    # from cron: print only problems
         """
     )
 
@@ -272,8 +282,9 @@ struct Rollback: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Publish the previous build again (undo the last build).",
         discussion: """
-        Exit status: 0 switched back, 2 OUTPUT is not a laurel build or no earlier build is kept,
-        3 a build of OUTPUT is running (roll back when it has finished).
+        Exit status: 0 switched back, 2 OUTPUT is not a laurel build or no \
+        earlier build is kept, 3 a build of OUTPUT is running (roll back when \
+        it has finished).
 
         Examples:
           laurel rollback --output public
