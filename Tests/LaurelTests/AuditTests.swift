@@ -176,6 +176,14 @@ import LaurelSources
         #expect(AuditThresholds.thousandths("1.2345") == nil && AuditThresholds.thousandths("1e3") == nil)
     }
 
+    @Test func figuresFillPlaceholdersOnce() {
+        // A value is not searched again: a rule named "{total} club" stays as named.
+        #expect(SiteContext.fill("{count} of {total} under {rule}", ["count": "3", "total": "9", "rule": "{total} club"])
+                == "3 of 9 under {total} club")
+        #expect(SiteContext.fill("{unknown} {count}} {", ["count": "3"]) == "{unknown} 3} {")
+        #expect(SiteContext.fill("no placeholders", [:]) == "no placeholders")
+    }
+
     @Test func staffBuildHasNoAuditFileLinkOrText() throws {
         let run = Fixture(files: AuditTests.fixture(AuditTests.awards).files).run(asOf: "2026-03-31")
         let theme = try RenderedSite.defaultTheme(.en)

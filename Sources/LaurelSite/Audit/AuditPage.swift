@@ -35,7 +35,7 @@ extension SiteContext {
             let flags = audit.flags.filter { $0.kind == kind }
             let key = "audit." + kind.rawValue
             return View([(.id, .text(kind.rawValue)), (.name, .text(label(key + ".name"))), (.why, .text(label(key + ".why"))),
-                         (.rule, .text(fill(label(key + ".threshold"), threshold(kind, t)))),
+                         (.rule, .text(SiteContext.fill(label(key + ".threshold"), threshold(kind, t)))),
                          (.count, .number(Int64(flags.count))),
                          (.rows, .list(flags.map { auditRow($0, at: at) }))])
         }))
@@ -49,7 +49,7 @@ extension SiteContext {
                                         "median": AuditExport.decimal(flag.median), "z": AuditExport.decimal(abs(flag.deviations)),
                                         "share": flag.total > 0 ? String(flag.count * 100 / flag.total) : "0"]
         if flag.rule >= 0 { values["rule"] = sources.rules[flag.rule].name }
-        view.set(.figure, .text(fill(label("audit." + flag.kind.rawValue + ".figure"), values)))
+        view.set(.figure, .text(SiteContext.fill(label("audit." + flag.kind.rawValue + ".figure"), values)))
         let entries = sources.ledger.entries
         let prefixes = sourcePrefixes
         view.set(.lines, .list(flag.entries.prefix(SiteContext.auditLines).map { i in
@@ -79,10 +79,26 @@ extension SiteContext {
         }
     }
 
-    /// `{name}` placeholders of a theme string replaced (the values are escaped by the template).
-    func fill(_ text: String, _ values: [String: String]) -> String {
-        var out = text
-        for (key, value) in values.sorted(by: { $0.key < $1.key }) { out = out.replacingOccurrences(of: "{" + key + "}", with: value) }
+    /// `{name}` placeholders of a theme string replaced (the values are escaped by the template),
+    /// in one pass: a value is never searched again, so a rule named `{total}` stays as named.
+    /// An unknown `{name}` is kept as written.
+    static func fill(_ text: String, _ values: [String: String]) -> String {
+        guard text.utf8.contains(UInt8(ascii: "{")) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        var rest = text[...]
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            guard let close = rest[afterOpen...].firstIndex(of: "}"), let value = values[String(rest[afterOpen..<close])] else {
+                out.append("{")
+                rest = rest[afterOpen...]
+                continue
+            }
+            out += value
+            rest = rest[rest.index(after: close)...]
+        }
+        out += rest
         return out
     }
 }

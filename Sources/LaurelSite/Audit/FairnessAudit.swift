@@ -83,6 +83,7 @@ public struct FairnessAudit: Sendable {
         // One pass over the scope's entries for every other flag.
         struct Window: Hashable { var person: Int32, rule: Int32, first: Int32 }
         var windows: [Window: (points: Int64, reached: Bool)] = [:]
+        windows.reserveCapacity(range.count / 2)
         var windowCount = [Int64](repeating: 0, count: peopleCount)
         var reachedEntries = [[Int32]](repeating: [], count: peopleCount)
         var scored = [Int64](repeating: 0, count: peopleCount)        // earn and award entries
@@ -91,8 +92,16 @@ public struct FairnessAudit: Sendable {
         var earnCount = [Int64](repeating: 0, count: peopleCount)
         var lateEntries = [[Int32]](repeating: [], count: peopleCount)
         var latePoints = [Int64](repeating: 0, count: peopleCount)
-        struct Amount: Hashable { var person: Int32, rule: Int32, amount: Int64 }
-        var amounts: [Amount: [Int32]] = [:]
+        // Earn entries with an amount, sorted by (person, rule, amount) after the pass: a run
+        // of equal keys is a repeated amount. (A dictionary of arrays made an array per entry.)
+        struct Amount: Comparable {
+            var person: Int32, rule: Int32, amount: Int64, entry: Int32
+            static func < (a: Amount, b: Amount) -> Bool {
+                (a.person, a.rule, a.amount, a.entry) < (b.person, b.rule, b.amount, b.entry)
+            }
+            func sameKey(_ o: Amount) -> Bool { person == o.person && rule == o.rule && amount == o.amount }
+        }
+        var amounts: [Amount] = []
         var awardsBy: [Int: [Int32]] = [:]
         let kind = sources.settings.period
         for i in range {
@@ -108,16 +117,19 @@ public struct FairnessAudit: Sendable {
                 let rule = sources.rules[Int(e.subject)]
                 if o.ruleVersion >= 0, Int(o.ruleVersion) < rule.versions.count, let cap = rule.versions[Int(o.ruleVersion)].cap {
                     let w = Window(person: e.person, rule: e.subject, first: Period(kind: cap.per, containing: e.date).firstDay.serial)
-                    var state = windows[w] ?? {
+                    let slot: Dictionary<Window, (points: Int64, reached: Bool)>.Index
+                    if let found = windows.index(forKey: w) {
+                        slot = found
+                    } else {
                         windowCount[p] += 1
-                        return (0, false)
-                    }()
-                    state.points += o.points
-                    if !state.reached && (o.capped > 0 || state.points >= cap.max) {
-                        state.reached = true
+                        windows[w] = (0, false)
+                        slot = windows.index(forKey: w) ?? windows.startIndex
+                    }
+                    windows.values[slot].points += o.points
+                    if !windows.values[slot].reached && (o.capped > 0 || windows.values[slot].points >= cap.max) {
+                        windows.values[slot].reached = true
                         reachedEntries[p].append(Int32(i))
                     }
-                    windows[w] = state
                 }
                 if !o.isReversed {
                     earned[p] += o.points
@@ -127,7 +139,7 @@ public struct FairnessAudit: Sendable {
                         lateEntries[p].append(Int32(i))
                     }
                 }
-                if e.amount >= 0 { amounts[Amount(person: e.person, rule: e.subject, amount: e.amount), default: []].append(Int32(i)) }
+                if e.amount >= 0 { amounts.append(Amount(person: e.person, rule: e.subject, amount: e.amount, entry: Int32(i))) }
             case .award:
                 if outlierIndex[p] >= 0 && !o.isReversed { flags[outlierIndex[p]].entries.append(Int32(i)) }
                 scored[p] += 1
@@ -175,8 +187,17 @@ public struct FairnessAudit: Sendable {
                 flags.append(AuditFlag(kind: .lastDays, person: p, count: latePoints[p], total: earned[p], entries: lateEntries[p]))
             }
         }
-        for (key, list) in amounts where Int64(list.count) >= t.repeatCount {
-            flags.append(AuditFlag(kind: .repeated, person: Int(key.person), count: Int64(list.count), value: key.amount, rule: Int(key.rule), entries: list))
+        amounts.sort()
+        var run = 0
+        while run < amounts.count {
+            let key = amounts[run]
+            var end = run + 1
+            while end < amounts.count && amounts[end].sameKey(key) { end += 1 }
+            if Int64(end - run) >= t.repeatCount {
+                flags.append(AuditFlag(kind: .repeated, person: Int(key.person), count: Int64(end - run), value: key.amount, rule: Int(key.rule),
+                                       entries: amounts[run..<end].map(\.entry)))
+            }
+            run = end
         }
         // Dictionary order never reaches the output: kind, person, approver, rule, amount.
         let kinds = AuditFlag.Kind.allCases
