@@ -176,6 +176,21 @@ import LaurelSources
         #expect(AuditThresholds.thousandths("1.2345") == nil && AuditThresholds.thousandths("1e3") == nil)
     }
 
+    @Test func thePageShowsTheStrongestFlagsFirst() {
+        // Shares 2/10, 9/10, 5/10, 9/10: the two at 90 % first in the audit's order, then 50 %.
+        let pairs = [(2, 10), (9, 10), (5, 10), (9, 10)].enumerated().map { k, share in
+            AuditFlag(kind: .pair, person: k, count: Int64(share.0), total: Int64(share.1))
+        }
+        #expect(SiteContext.strongest(pairs, 3).map(\.person) == [1, 3, 2])
+        #expect(SiteContext.strongest(pairs, 50).map(\.person) == [1, 3, 2, 0])
+        // Outliers by how far they are, either side of the median; repeats by how often.
+        let outliers = [(0, 3.5), (1, -9.0), (2, 4.0)].map { AuditFlag(kind: .outlier, person: $0.0, deviations: $0.1) }
+        #expect(SiteContext.strongest(outliers, 2).map(\.person) == [1, 2])
+        let repeats = [(0, 5), (1, 7), (2, 6)].map { AuditFlag(kind: .repeated, person: $0.0, count: Int64($0.1)) }
+        #expect(SiteContext.strongest(repeats, 1).map(\.person) == [1])
+        #expect(SiteContext.auditFlagsShown == 50)
+    }
+
     @Test func figuresFillPlaceholdersOnce() {
         // A value is not searched again: a rule named "{total} club" stays as named.
         #expect(SiteContext.fill("{count} of {total} under {rule}", ["count": "3", "total": "9", "rule": "{total} club"])

@@ -28,7 +28,7 @@ public enum ViewKey: String, CaseIterable, Sendable {
     // Period reports and honour rolls (docs/analytics.md)
     case analytics, honours, report, sections, chart, columns, cells, csv, figures, value, note, winners, titles, num
     // Fairness audit and exports (docs/audit.md, docs/exports.md)
-    case audit, flags, why, figure, lines, approver, csvfile
+    case audit, flags, why, figure, lines, approver, csvfile, shown
     // Search (docs/search.md): `links.search`
     case search
 }
