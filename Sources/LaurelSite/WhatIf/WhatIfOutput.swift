@@ -79,6 +79,8 @@ public enum WhatIfOutput {
         }
         let temporary = String(cString: made)
         do {
+            // mkdtemp makes the folder for its owner only; the pages are for a browser or a web server.
+            guard chmod(temporary, 0o755) == 0 else { throw failure("cannot open up \(temporary)") }
             for file in files + [(path: marker, bytes: Array(markerText.utf8))] {
                 guard !file.path.contains("/"), Publisher.isSafe(file.path) else {
                     throw Refusal(description: "refusing to write \(file.path)")
