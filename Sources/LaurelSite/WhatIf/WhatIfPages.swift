@@ -221,7 +221,7 @@ struct WhatIfHTML {
 
     /// A table of figures: a row header (already escaped HTML), current, proposed, change.
     mutating func figures(caption: String, first: String, rows: [(String, WhatIfComparison.Figure)]) {
-        line("<div class=\"table-wrap\">")
+        line("<div class=\"table-wrap\" role=\"region\" aria-label=\"\(esc(caption))\" tabindex=\"0\">")
         line("<table>")
         line("<caption>\(esc(caption))</caption>")
         line("<thead><tr><th scope=\"col\">\(esc(first))</th><th scope=\"col\" class=\"num\">current</th><th scope=\"col\" class=\"num\">proposed</th><th scope=\"col\" class=\"num\">change</th></tr></thead>")
@@ -236,7 +236,7 @@ struct WhatIfHTML {
 
     /// A table of people: name (id), team, ranks, places, scores (and balances).
     mutating func people(caption: String, _ rows: [WhatIfComparison.PersonRow], balances: Bool) {
-        line("<div class=\"table-wrap\">")
+        line("<div class=\"table-wrap\" role=\"region\" aria-label=\"\(esc(caption))\" tabindex=\"0\">")
         line("<table class=\"whatif-people\">")
         line("<caption>\(esc(caption))</caption>")
         var head = "<thead><tr><th scope=\"col\">person</th><th scope=\"col\">team</th><th scope=\"col\" class=\"num\">rank now</th><th scope=\"col\" class=\"num\">rank proposed</th><th scope=\"col\" class=\"num\">places</th><th scope=\"col\" class=\"num\">score now</th><th scope=\"col\" class=\"num\">score proposed</th><th scope=\"col\" class=\"num\">change</th>"
