@@ -6,7 +6,12 @@ import LaurelSources
 struct WhatIfCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "what-if",
-        abstract: "Show what a proposed rules.yaml would change: scores, ranks, caps, liability.",
+        abstract: "Preview a proposed rules.yaml: scores, ranks, caps and the liability.",
+        usage: """
+        laurel what-if --rules <file.yaml> [--period <period>]
+                 [--output <folder>] [--top <n>] [--content <folder>]
+                 [--as-of <YYYY-MM-DD>] [<options>]
+        """,
         discussion: """
         Computes the department twice, with CONTENT/rules.yaml and with the
         proposed file in its place, and prints both side by side for one
@@ -38,7 +43,7 @@ struct WhatIfCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write the comparison as pages and CSV files into this folder: a new or empty folder, or one an earlier what-if wrote (example: --output what-if).", valueName: "folder"))
     var output: String?
 
-    @Option(name: .long, help: ArgumentHelp("How many movers up and down to show (example: --top 20).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Movers to show, up and down (example: --top 20).", valueName: "n"))
     var top = 10
 
     @Option(name: .long, help: ArgumentHelp("The folder holding the themes, for the pages' style sheet (example: --themes Themes).", valueName: "folder"))
