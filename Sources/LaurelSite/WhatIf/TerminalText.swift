@@ -70,4 +70,29 @@ enum TerminalText {
         }
         return out
     }
+
+    /// The text in lines of at most `columns`, broken at spaces (a word longer than a line
+    /// stays whole on its own line).
+    static func wrap(_ text: String, _ columns: Int = 80) -> [String] {
+        guard width(text) > columns else { return [text] }
+        var lines: [String] = [], line = "", used = 0, first = true
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let w = width(String(word))
+            if used > 0 && used + 1 + w > columns {
+                lines.append(line)
+                line = ""
+                used = 0
+                first = true
+            }
+            if !first {
+                line += " "
+                used += 1
+            }
+            first = false
+            line += word
+            used += w
+        }
+        lines.append(line)
+        return lines
+    }
 }

@@ -36,7 +36,7 @@ public enum WhatIfReport {
         let ranked = c.people.filter { $0.rankAfter != nil }.count
         for up in [true, false] {
             let movers = c.movers(up: up, top: top)
-            out.append("Biggest movers \(up ? "up" : "down"), \(c.period) (top \(top) of \(ranked) ranked)")
+            out.append("Biggest movers \(up ? "up" : "down"), \(c.period) (top \(top) of \(TerminalText.grouped(Int64(ranked))) ranked)")
             if movers.isEmpty {
                 out.append("  (nobody moves \(up ? "up" : "down"))")
             } else {
@@ -47,14 +47,15 @@ public enum WhatIfReport {
         }
 
         let move = c.movement
-        out.append("\(ranked) ranked: \(move.up) up, \(move.down) down, \(move.same) in the same place; the score of \(move.scoreChanged) of \(c.people.count) people changes.")
+        let n = { (k: Int) in TerminalText.grouped(Int64(k)) }
+        out.append("\(n(ranked)) ranked: \(n(move.up)) up, \(n(move.down)) down, \(n(move.same)) in the same place; the score of \(n(move.scoreChanged)) of \(n(c.people.count)) people changes.")
         if c.assertionsNotHolding > 0 {
-            out.append("\(c.assertionsNotHolding) balance assertions of the ledger would not hold under the proposed rules (not checked: they state balances under the current rules).")
+            out.append("\(TerminalText.grouped(Int64(c.assertionsNotHolding))) balance assertions of the ledger would not hold under the proposed rules (not checked: they state balances under the current rules).")
         }
         if !c.problems.isEmpty {
-            out.append("\(c.problems.count) entries or pages would be errors under the proposed rules (printed above as warnings): a build with these rules would fail until they are fixed; the proposed figures leave those entries out.")
+            out.append("\(TerminalText.grouped(Int64(c.problems.count))) entries or pages would be errors under the proposed rules (printed above as warnings): a build with these rules would fail until they are fixed; the proposed figures leave those entries out.")
         }
-        return out.joined(separator: "\n") + "\n"
+        return out.flatMap { TerminalText.wrap($0) }.joined(separator: "\n") + "\n"
     }
 
     static func rulesLine(_ c: WhatIfComparison) -> String {
@@ -73,16 +74,16 @@ public enum WhatIfReport {
             + TerminalText.cell(TerminalText.grouped(f.change, sign: true), number, alignRight: true)
     }
 
-    // Movers: "  " + name 14 + " " + team 12 + " " + rank 11 + three numbers of 11 = 74 columns.
+    // Movers: "  " + name 14 + " " + team 12 + " " + rank 13 + three numbers of 11 = 76 columns.
     static func moverHeader() -> String {
         "  " + TerminalText.cell("name", 14) + " " + TerminalText.cell("team", 12) + " "
-            + TerminalText.cell("rank", 11) + TerminalText.cell("score now", 11, alignRight: true)
+            + TerminalText.cell("rank", 13) + TerminalText.cell("score now", 11, alignRight: true)
             + TerminalText.cell("proposed", 11, alignRight: true) + TerminalText.cell("change", 11, alignRight: true)
     }
 
     static func moverRow(_ m: WhatIfComparison.PersonRow) -> String {
-        let rank = TerminalText.cell(m.rankBefore.map(String.init) ?? "-", 4, alignRight: true) + " → "
-            + TerminalText.cell(m.rankAfter.map(String.init) ?? "-", 4)
+        let rank = TerminalText.cell(m.rankBefore.map(String.init) ?? "-", 5, alignRight: true) + " → "
+            + TerminalText.cell(m.rankAfter.map(String.init) ?? "-", 5)
         return "  " + TerminalText.cell(TerminalText.safe(m.name), 14) + " " + TerminalText.cell(TerminalText.safe(m.team), 12) + " "
             + rank + TerminalText.cell(TerminalText.grouped(m.scoreBefore), 11, alignRight: true)
             + TerminalText.cell(TerminalText.grouped(m.scoreAfter), 11, alignRight: true)
