@@ -382,6 +382,10 @@ import Glibc
         try s.mkdir("notes")
         try s.write("notes/todo.txt", "keep me")
         #expect(refused(s.root + "/notes"))
+        try s.mkdir("linked")  // empty: only being a link refuses it
+        try FileManager.default.createSymbolicLink(atPath: s.root + "/link", withDestinationPath: "linked")
+        #expect(!refused(s.root + "/linked"))
+        #expect(refused(s.root + "/link") && refused(s.root + "/link/"))
         try s.write("file", "x")
         #expect(refused(s.root + "/file"))
         // Allowed: new, empty, or an earlier what-if.

@@ -18,8 +18,11 @@ public enum WhatIfOutput {
     }
 
     /// Why `folder` may not receive a what-if, or nil when it may. `content`: the content folder.
-    public static func refusal(folder: String, content: String) -> Refusal? {
-        guard !folder.isEmpty else { return Refusal(description: "--output needs a folder") }
+    public static func refusal(folder given: String, content: String) -> Refusal? {
+        guard !given.isEmpty else { return Refusal(description: "--output needs a folder") }
+        // "what-if/" is "what-if": a trailing slash would make lstat look through a link.
+        var folder = given
+        while folder.count > 1 && folder.hasSuffix("/") { folder.removeLast() }
         let fm = FileManager.default
         let target = resolved(folder)
         if let contentPath = realpath(content) {
