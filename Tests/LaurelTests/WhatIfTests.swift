@@ -218,6 +218,51 @@ import Glibc
         }
     }
 
+    /// The liability leaves out people who left before the as-of date; their balance is
+    /// shown apart. chen left on 2026-02-28 with 100 points (new-customer, 2026-01-15).
+    @Test func liabilityLeavesOutLeavers() throws {
+        let people = (WhatIfTests.fixture.files["people.yaml"] ?? "") + """
+
+        - id: chen
+          name: 陈
+          team: east
+          left: 2026-02-28
+        """
+        let fixture = WhatIfTests.fixture.with("people.yaml", people)
+            .ledger(WhatIfTests.ledger)
+            .ledger("2026-01-15 earn chen new-customer\n", file: "chen.ledger")
+        let (c, _) = try WhatIfTests.comparison(fixture, proposed: WhatIfTests.proposed)
+        #expect((c.liability.before, c.liability.after) == (650, 550))
+        #expect((c.heldByLeavers.before, c.heldByLeavers.after) == (100, 100))
+        #expect(try WhatIfTests.person(c, "chen").balanceBefore == 100)
+    }
+
+    /// A rule moved to a new category: its points leave the old one and arrive in the new,
+    /// which comes after the current categories, `other` staying last.
+    @Test func categoryMovedByTheProposal() throws {
+        let moved = WhatIfTests.fixture.files["rules.yaml"]?.replacingOccurrences(of: "category: training", with: "category: learning") ?? ""
+        let (c, _) = try WhatIfTests.comparison(proposed: moved)
+        #expect(c.changed == ["training"])
+        #expect(c.categories.map(\.id) == ["sales", "new-customer", "training", "learning", "other"])
+        #expect(try WhatIfTests.figure(c.categories, "training").after == 0)
+        #expect(try WhatIfTests.figure(c.categories, "learning").before == 0)
+        #expect(try WhatIfTests.figure(c.categories, "learning").after == 50)
+        #expect(c.scored.change == 0 && c.liability.change == 0)
+    }
+
+    /// A proposal without the training rule: the ledger's three training entries become
+    /// errors a build would report, and are left out of the proposed figures.
+    @Test func removedRuleStrandsItsEntries() throws {
+        let rules = WhatIfTests.fixture.files["rules.yaml"] ?? ""
+        let withoutTraining = String(rules[..<(rules.range(of: "- id: training")?.lowerBound ?? rules.endIndex)])
+        let (c, _) = try WhatIfTests.comparison(proposed: withoutTraining)
+        #expect(c.removed == ["training"] && c.changed.isEmpty && c.added.isEmpty)
+        #expect(c.problems.map(\.line) == [2, 3, 9], "\(c.problems)")
+        #expect(c.problems.allSatisfy { $0.path == "Content/ledger/main.ledger" })
+        #expect(try WhatIfTests.person(c, "li-na").scoreAfter == 100)
+        #expect(c.categories.map(\.id) == ["sales", "new-customer", "training", "other"])
+    }
+
     // MARK: errors
 
     /// Errors in the proposed file are reported at its own path, line and column, all of
