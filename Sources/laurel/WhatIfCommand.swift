@@ -7,11 +7,9 @@ struct WhatIfCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "what-if",
         abstract: "Preview a proposed rules.yaml: scores, ranks, caps and the liability.",
-        usage: """
-        laurel what-if --rules <file.yaml> [--period <period>]
-                 [--output <folder>] [--top <n>] [--content <folder>]
-                 [--as-of <YYYY-MM-DD>] [<options>]
-        """,
+        usage: HelpText.usage("laurel what-if", ["--rules <file.yaml>"] + HelpText.contentParts + [
+            "[--period <period>]", "[--output <folder>]", "[--top <n>]", "[--themes <folder>]", "[--theme <name>]",
+        ]),
         discussion: """
         Computes the department twice, with CONTENT/rules.yaml and with the
         proposed file in its place, and prints both side by side for one
