@@ -577,6 +577,18 @@ struct WhatIfCommandTests {
             let refused = try portal.laurel(args + ["--output", target])
             #expect(refused.status == 2 && refused.stderr.contains("laurel: "), "\(refused)")
         }
+        // The theme: a missing one is refused before computing (exit 2); one with errors stops
+        // the run as it stops a build (exit 1, at the file's line), nothing written.
+        let noTheme = try portal.laurel(args + ["--output", portal.root + "/no-theme", "--theme", "nosuch"])
+        #expect(noTheme.status == 2 && noTheme.stdout.isEmpty, "\(noTheme)")
+        let brokenTheme = portal.themes + "/broken"
+        try FileManager.default.createDirectory(atPath: brokenTheme + "/templates/partials", withIntermediateDirectories: true)
+        try Data("extends: default\n".utf8).write(to: URL(fileURLWithPath: brokenTheme + "/theme.yaml"))
+        try Data("{{site.nope}}\n".utf8).write(to: URL(fileURLWithPath: brokenTheme + "/templates/partials/foot.mustache"))
+        let badTheme = try portal.laurel(args + ["--output", portal.root + "/bad-theme", "--theme", "broken"])
+        #expect(badTheme.status == 1 && badTheme.stderr.contains("\(brokenTheme)/templates/partials/foot.mustache:1:1: error: "), "\(badTheme)")
+        for folder in ["no-theme", "bad-theme"] { #expect(!FileManager.default.fileExists(atPath: portal.root + "/" + folder)) }
+
         // Errors in the proposed file: exit 1, reported at its lines, nothing written.
         try Data("- id: deal-won\n  nme: x\n".utf8).write(to: URL(fileURLWithPath: proposed))
         let broken = try portal.laurel(args + ["--output", portal.root + "/broken"])
