@@ -44,10 +44,10 @@ struct WhatIfCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Movers to show, up and down (example: --top 20).", valueName: "n"))
     var top = 10
 
-    @Option(name: .long, help: ArgumentHelp("The folder holding the themes, for the pages' style sheet (example: --themes Themes).", valueName: "folder"))
+    @Option(name: .long, help: ArgumentHelp("The folder holding the themes, for the pages' UI strings and style sheet (example: --themes Themes).", valueName: "folder"))
     var themes = "Themes"
 
-    @Option(name: .long, help: ArgumentHelp("The theme whose static/style.css the pages use (example: --theme default).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("The theme whose UI strings (in portal.yaml's locale) and static/style.css the pages use (example: --theme default).", valueName: "name"))
     var theme = "default"
 
     func validate() throws {
@@ -65,16 +65,15 @@ struct WhatIfCommand: ParsableCommand {
     }
 
     func run() throws {
-        var style: [UInt8] = []
         if let output {
             if let refusal = WhatIfOutput.refusal(folder: output, content: options.content) {
                 throw CommandFailure(message: refusal.description)
             }
-            let path = themes + "/" + theme + "/static/style.css"
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw CommandFailure(message: "\(path): cannot be read; the pages use the theme's style sheet (give --themes and --theme)")
+            // The theme is loaded once the portal's locale is known; a missing one is told now.
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: themes + "/" + theme, isDirectory: &isFolder), isFolder.boolValue else {
+                throw CommandFailure(message: "\(themes)/\(theme): no such theme folder; the pages use the theme's UI strings and style sheet (give --themes and --theme)")
             }
-            style = [UInt8](data)
         }
         guard let proposed = FileManager.default.contents(atPath: rules) else {
             throw CommandFailure(message: "\(rules): cannot be read (no such file, or no permission)")
@@ -109,12 +108,27 @@ struct WhatIfCommand: ParsableCommand {
             if comparison.problems.count > shown {
                 print("… and \(comparison.problems.count - shown) more under the proposed rules\(output.map { " (all in \($0)/index.html)" } ?? " (--output lists all)")", to: &err)
             }
+            // The pages are in the portal's locale: the theme's strings for it (docs/what-if.md).
+            var pageTheme: Theme?
+            if output != nil {
+                let (loaded, problems) = Theme.load(themes: themes, name: theme, locale: comparison.locale)
+                for d in problems { print(d, to: &err) }
+                guard let loaded else {
+                    let n = problems.filter { $0.severity == .error }.count
+                    print("\(n) error\(n == 1 ? "" : "s") in the theme \(themes)/\(theme); nothing written", to: &err)
+                    throw ExitCode(ExitStatus.contentErrors.rawValue)
+                }
+                guard loaded.assets.contains(where: { $0.path == "style.css" }) else {
+                    throw CommandFailure(message: "\(themes)/\(theme)/static/style.css: missing (in the theme and any it extends); the pages use the theme's style sheet")
+                }
+                pageTheme = loaded
+            }
             if !options.quiet {
                 print(WhatIfReport.text(comparison, top: top, proposedPath: rules, rulesPath: rulesPath), terminator: "")
             }
-            if let output {
+            if let output, let pageTheme {
                 do {
-                    try WhatIfOutput.write(WhatIfPages.files(comparison, top: top, style: style), to: output, content: options.content)
+                    try WhatIfOutput.write(WhatIfPages.files(comparison, top: top, theme: pageTheme), to: output, content: options.content)
                 } catch {
                     throw CommandFailure(message: "\(error.description); nothing written")
                 }

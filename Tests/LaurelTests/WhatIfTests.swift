@@ -369,16 +369,17 @@ import Glibc
           leaderboard: false
         """)
         let (c, _) = try WhatIfTests.comparison(hostile, proposed: WhatIfTests.proposed)
-        let files = WhatIfPages.files(c, top: 10, style: Array("body{}".utf8))
-        let again = WhatIfPages.files(try WhatIfTests.comparison(hostile, proposed: WhatIfTests.proposed).0, top: 10, style: Array("body{}".utf8))
+        let theme = try WhatIfTests.theme(c.locale)
+        let files = WhatIfPages.files(c, top: 10, theme: theme)
+        let again = WhatIfPages.files(try WhatIfTests.comparison(hostile, proposed: WhatIfTests.proposed).0, top: 10, theme: theme)
         #expect(files.map(\.path) == ["caps.csv", "categories.csv", "index.html", "people.csv", "people.html", "style.css"])
         #expect(files.map(\.bytes) == again.map(\.bytes))
         let people = String(decoding: try #require(files.first { $0.path == "people.html" }).bytes, as: UTF8.self)
         #expect(!people.contains("<script>") && people.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(people.contains("王芳 &amp; &quot;co&quot;"))
-        #expect(people.contains("<caption>") && people.contains("<th scope=\"col\">person</th>"))
+        #expect(people.contains("<caption>") && people.contains("<th scope=\"col\">人员</th>"))
         let index = String(decoding: try #require(files.first { $0.path == "index.html" }).bytes, as: UTF8.self)
-        #expect(!index.contains("<script") && !index.contains("/tmp") && index.contains("<html lang=\"en\">"))
+        #expect(!index.contains("<script") && !index.contains("/tmp") && index.contains("<html lang=\"zh-CN\">"))
         let csv = try #require(files.first { $0.path == "people.csv" }).bytes
         #expect(Array(csv.prefix(3)) == [0xEF, 0xBB, 0xBF])
         let csvText = String(decoding: csv.dropFirst(3), as: UTF8.self)
@@ -387,6 +388,86 @@ import Glibc
         #expect(csvText.contains("wang-fang,\"王芳 & \"\"co\"\"\",east,华东一组,,,,200,100,-100,200,100,-100\r\n"))
         let categories = String(decoding: try #require(files.first { $0.path == "categories.csv" }).bytes.dropFirst(3), as: UTF8.self)
         #expect(categories == "period,category,current,proposed,change\r\n2026-Q1,sales,700,300,-400\r\n2026-Q1,new-customer,200,200,0\r\n2026-Q1,training,50,350,300\r\n2026-Q1,other,100,100,0\r\n2026-Q1,,1050,950,-100\r\n")
+    }
+
+    // MARK: the pages' language
+
+    /// The default theme in `locale`, as the command loads it for the portal's locale.
+    static func theme(_ locale: PortalSettings.Locale) throws -> Theme {
+        let (theme, problems) = Theme.load(themes: Portal.repository + "/Themes", name: "default", locale: locale)
+        #expect(problems.isEmpty, "\(problems)")
+        return try #require(theme)
+    }
+
+    static func pages(_ c: WhatIfComparison, _ theme: Theme) -> [String: String] {
+        var pages: [String: String] = [:]
+        for file in WhatIfPages.files(c, top: 10, theme: theme) where file.path.hasSuffix(".html") {
+            pages[file.path] = String(decoding: file.bytes, as: UTF8.self)
+        }
+        return pages
+    }
+
+    /// portal.yaml's `locale:` decides the language of the page set: the theme's whatif.*
+    /// strings, periods and dates as the portal writes them. The CSV files stay the same.
+    @Test func pagesFollowThePortalLocale() throws {
+        let zhFixture = WhatIfTests.fixture
+        var enFixture = WhatIfTests.fixture
+        enFixture.files["portal.yaml"] = zhFixture.files["portal.yaml"]?.replacingOccurrences(of: "locale: zh-CN", with: "locale: en")
+        let (zh, _) = try WhatIfTests.comparison(zhFixture, proposed: WhatIfTests.proposed)
+        let (en, _) = try WhatIfTests.comparison(enFixture, proposed: WhatIfTests.proposed)
+        #expect(zh.locale == .zhCN && en.locale == .en)
+        let zhPages = WhatIfTests.pages(zh, try WhatIfTests.theme(.zhCN))
+        let enPages = WhatIfTests.pages(en, try WhatIfTests.theme(.en))
+
+        let zhIndex = try #require(zhPages["index.html"]), zhPeople = try #require(zhPages["people.html"])
+        #expect(zhIndex.contains("<html lang=\"zh-CN\">"))
+        #expect(zhIndex.contains("<h1>假如改用 proposed-rules.yaml 作为规则</h1>"))
+        #expect(zhIndex.contains("<title>规则模拟：proposed-rules.yaml，2026年第1季度 · 华东销售部积分门户</title>"))
+        #expect(zhIndex.contains("<tr><th scope=\"row\">2026年3月31日的积分负债</th><td class=\"num\">650</td><td class=\"num\">550</td><td class=\"num\">-100</td></tr>"))
+        #expect(zhIndex.contains("<h2>2026年第1季度名次上升最多的人 <span class=\"sub\">上榜 2 人中的前 10 名</span></h2>"))
+        // Categories as the portal names them, rules and people by their names, ids beside.
+        #expect(zhIndex.contains("<tr><th scope=\"row\">销售业绩 <small class=\"muted\">sales</small></th><td class=\"num\">700</td>"))
+        #expect(zhIndex.contains("<th scope=\"row\">签单 <small class=\"muted\">deal-won</small></th>"))
+        #expect(zhIndex.contains("修改的规则：deal-won、training；新增：无；删除：无"))
+        #expect(zhIndex.contains("数据截至 <strong>2026年3月31日</strong>&nbsp;· 周期 2026年第1季度"))
+        #expect(zhPeople.contains("<h1>全体人员，2026年第1季度</h1>"))
+        #expect(zhPeople.contains("<th scope=\"row\">李娜 <small class=\"muted\">li-na</small></th><td>华东一组</td><td class=\"num\">2</td><td class=\"num\">1</td><td class=\"num\">+1</td>"))
+        #expect(!zhIndex.contains("2026-Q1") && !zhIndex.contains("Points"))
+
+        let enIndex = try #require(enPages["index.html"]), enPeople = try #require(enPages["people.html"])
+        #expect(enIndex.contains("<html lang=\"en\">"))
+        #expect(enIndex.contains("<h1>What if proposed-rules.yaml were the rules</h1>"))
+        #expect(enIndex.contains("<title>What-if: proposed-rules.yaml, Q1 2026 · 华东销售部积分门户</title>"))
+        #expect(enIndex.contains("<tr><th scope=\"row\">Points liability on Mar 31, 2026</th><td class=\"num\">650</td>"))
+        #expect(enIndex.contains("<tr><th scope=\"row\">Sales <small class=\"muted\">sales</small></th>"))
+        #expect(enIndex.contains("Rules changed: deal-won, training; added: none; removed: none"))
+        #expect(enIndex.contains("As of <strong>Mar 31, 2026</strong>&nbsp;· period Q1 2026"))
+        #expect(enPeople.contains("<h1>Everyone, Q1 2026</h1>") && enPeople.contains("<th scope=\"col\">person</th>"))
+        #expect(!enIndex.contains("2026-Q1") && !enIndex.contains("规则模拟") && !enIndex.contains("第1季度"))
+
+        // Every string the pages use is in both locales' files (a missing one shows its key).
+        for page in Array(zhPages.values) + Array(enPages.values) { #expect(!page.contains("whatif.")) }
+        // The CSV files are machine-readable: the same header and rows in either locale.
+        let csv = { (c: WhatIfComparison, t: Theme) in WhatIfPages.files(c, top: 10, theme: t).filter { $0.path.hasSuffix(".csv") }.map(\.bytes) }
+        #expect(csv(zh, try WhatIfTests.theme(.zhCN)) == csv(en, try WhatIfTests.theme(.en)))
+        // Deterministic in both.
+        #expect(WhatIfTests.pages(zh, try WhatIfTests.theme(.zhCN)) == zhPages)
+        #expect(WhatIfTests.pages(en, try WhatIfTests.theme(.en)) == enPages)
+    }
+
+    /// A theme without a whatif.* string shows the key, as any label the theme lacks
+    /// (Theme.string); a category without a name shows its id.
+    @Test func missingStringsShowTheirKey() throws {
+        let (c, _) = try WhatIfTests.comparison(proposed: WhatIfTests.proposed)
+        let full = try WhatIfTests.theme(.zhCN)
+        var strings = full.strings
+        strings["whatif.index.heading"] = nil
+        strings["category.sales"] = nil
+        let partial = Theme(name: full.name, pages: full.pages, strings: strings, assets: full.assets)
+        let index = try #require(WhatIfTests.pages(c, partial)["index.html"])
+        #expect(index.contains("<h1>whatif.index.heading</h1>"))
+        #expect(index.contains("<tr><th scope=\"row\">sales</th>"))
+        #expect(index.contains("<h2>合计</h2>"))
     }
 
     // MARK: where the pages may go
@@ -483,6 +564,9 @@ struct WhatIfCommandTests {
         #expect(first.stdout.contains("Rules changed: deal-won; added: none; removed: none"), "\(first)")
         #expect(first.stdout.contains("Biggest movers up, 2026-Q3"))
         let pages = Tree.contents(out)
+        // The demo's portal is in Chinese: so are the pages.
+        let index = String(decoding: pages["index.html"] ?? Data(), as: UTF8.self)
+        #expect(index.contains("<html lang=\"zh-CN\">") && index.contains("<h2>2026年第3季度各类别得分</h2>"), "\(index.prefix(400))")
         #expect(Set(pages.keys) == ["index.html", "people.html", "people.csv", "categories.csv", "caps.csv", "style.css", WhatIfOutput.marker])
         #expect(pages["style.css"] == FileManager.default.contents(atPath: portal.themes + "/default/static/style.css"))
         try portal.laurel(args + ["--output", out, "--quiet"]).expectSuccess()
@@ -493,6 +577,18 @@ struct WhatIfCommandTests {
             let refused = try portal.laurel(args + ["--output", target])
             #expect(refused.status == 2 && refused.stderr.contains("laurel: "), "\(refused)")
         }
+        // The theme: a missing one is refused before computing (exit 2); one with errors stops
+        // the run as it stops a build (exit 1, at the file's line), nothing written.
+        let noTheme = try portal.laurel(args + ["--output", portal.root + "/no-theme", "--theme", "nosuch"])
+        #expect(noTheme.status == 2 && noTheme.stdout.isEmpty, "\(noTheme)")
+        let brokenTheme = portal.themes + "/broken"
+        try FileManager.default.createDirectory(atPath: brokenTheme + "/templates/partials", withIntermediateDirectories: true)
+        try Data("extends: default\n".utf8).write(to: URL(fileURLWithPath: brokenTheme + "/theme.yaml"))
+        try Data("{{site.nope}}\n".utf8).write(to: URL(fileURLWithPath: brokenTheme + "/templates/partials/foot.mustache"))
+        let badTheme = try portal.laurel(args + ["--output", portal.root + "/bad-theme", "--theme", "broken"])
+        #expect(badTheme.status == 1 && badTheme.stderr.contains("\(brokenTheme)/templates/partials/foot.mustache:1:1: error: "), "\(badTheme)")
+        for folder in ["no-theme", "bad-theme"] { #expect(!FileManager.default.fileExists(atPath: portal.root + "/" + folder)) }
+
         // Errors in the proposed file: exit 1, reported at its lines, nothing written.
         try Data("- id: deal-won\n  nme: x\n".utf8).write(to: URL(fileURLWithPath: proposed))
         let broken = try portal.laurel(args + ["--output", portal.root + "/broken"])

@@ -43,6 +43,8 @@ public struct WhatIfComparison: Sendable {
     }
 
     public let title: String
+    /// The portal's locale (portal.yaml `locale:`): the language of the page set.
+    public let locale: PortalSettings.Locale
     public let period: Period
     public let asOf: Day
     /// The proposed file's name (its last path component: no folder of the machine it ran on).
@@ -78,6 +80,7 @@ public struct WhatIfComparison: Sendable {
          current: WhatIfSide, proposed: WhatIfSide, currentRules: [Rule], changes: RuleChanges,
          problems: [Diagnostic], assertionsNotHolding: Int) {
         title = settings.title
+        locale = settings.locale
         self.period = period
         self.asOf = asOf
         var name = Substring(proposedPath)

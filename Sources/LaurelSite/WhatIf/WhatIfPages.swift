@@ -2,67 +2,71 @@ import LaurelSources
 
 /// The page set `laurel what-if --output DIR` writes (docs/what-if.md): `index.html` (the
 /// totals, the categories, the caps and the movers), `people.html` (everyone), the CSV files of
-/// the people and the totals (CSVFile), and the portal's style sheet. Static HTML without
-/// script, every text from the sources escaped, the same bytes for the same inputs.
+/// the people and the totals (CSVFile), and the theme's style sheet. Static HTML without
+/// script in the portal's locale: every UI string is a `whatif.*` string of the theme (a
+/// missing one shows its key, as every label does), periods and dates as the portal writes
+/// them (LocaleFormat). Every text from the sources escaped, the same bytes for the same inputs.
 public enum WhatIfPages {
-    /// The files by path in the folder, sorted. `style`: the theme's style.css, copied.
-    public static func files(_ c: WhatIfComparison, top: Int, style: [UInt8]) -> [(path: String, bytes: [UInt8])] {
+    /// The files by path in the folder, sorted. `theme`: loaded in the comparison's locale;
+    /// its static/style.css is copied.
+    public static func files(_ c: WhatIfComparison, top: Int, theme: Theme) -> [(path: String, bytes: [UInt8])] {
         [
             ("caps.csv", capsCSV(c).bytes),
             ("categories.csv", categoriesCSV(c).bytes),
-            ("index.html", Array(index(c, top: top).utf8)),
+            ("index.html", Array(index(c, top: top, theme: theme).utf8)),
             ("people.csv", peopleCSV(c).bytes),
-            ("people.html", Array(people(c).utf8)),
-            ("style.css", style),
+            ("people.html", Array(people(c, theme: theme).utf8)),
+            ("style.css", theme.assets.first { $0.path == "style.css" }?.bytes ?? []),
         ]
     }
 
     // MARK: pages
 
-    static func index(_ c: WhatIfComparison, top: Int) -> String {
-        var h = WhatIfHTML()
-        h.open(c, title: "What-if: \(c.proposedName), \(c.period)", current: "index.html")
-        h.line("<h1>What if \(h.esc(c.proposedName)) were the rules</h1>")
-        h.line("<p class=\"lead\">The whole department computed twice by the points engine, as of \(c.asOf): with the current rules.yaml and with \(h.esc(c.proposedName)) in its place. Scores, ranks, categories and caps are for \(c.period).</p>")
-        h.line("<p class=\"note\">A managers&#39; preview, not part of the portal: nothing published changed. It lists everyone, also people who opted out of public ranking (they have no rank).</p>")
-        h.line("<p>\(h.esc(WhatIfReport.rulesLine(c)))</p>")
-        if c.isUnchanged { h.line("<p class=\"note\">No figure changes: the proposed rules give the same results as the current ones.</p>") }
+    static func index(_ c: WhatIfComparison, top: Int, theme: Theme) -> String {
+        var h = WhatIfHTML(theme: theme, locale: c.locale)
+        let rules = h.esc(c.proposedName), period = h.period(c.period), asOf = h.day(c.asOf)
+        h.open(c, title: h.t("index.title", ["rules": rules, "period": period]), current: "index.html")
+        h.line("<h1>\(h.t("index.heading", ["rules": rules]))</h1>")
+        h.line("<p class=\"lead\">\(h.t("index.lead", ["asof": asOf, "rules": rules, "period": period]))</p>")
+        h.line("<p class=\"note\">\(h.t("index.note"))</p>")
+        h.line("<p>\(h.rulesLine(c))</p>")
+        if c.isUnchanged { h.line("<p class=\"note\">\(h.t("unchanged"))</p>") }
 
         h.line("<dl class=\"stats\">")
-        h.stat("Points liability now", c.liability.before, main: true)
-        h.stat("Points liability, proposed", c.liability.after, main: true)
-        h.stat("Change in liability", c.liability.change, sign: true)
-        h.stat("Points scored in \(c.period), change", c.scored.change, sign: true)
+        h.stat(h.t("stat.liability"), c.liability.before, main: true)
+        h.stat(h.t("stat.liability.proposed"), c.liability.after, main: true)
+        h.stat(h.t("stat.liability.change"), c.liability.change, sign: true)
+        h.stat(h.t("stat.scored.change", ["period": period]), c.scored.change, sign: true)
         h.line("</dl>")
 
         h.line("<section class=\"block\" id=\"totals\">")
-        h.line("<h2>Totals</h2>")
+        h.line("<h2>\(h.t("totals"))</h2>")
         var totals: [(String, WhatIfComparison.Figure)] = [
-            ("Points liability on \(c.asOf)", c.liability),
-            ("Points scored in \(c.period)", c.scored),
-            ("Points cut by caps in \(c.period)", c.capped),
+            (h.t("totals.liability", ["asof": asOf]), c.liability),
+            (h.t("totals.scored", ["period": period]), c.scored),
+            (h.t("totals.capped", ["period": period]), c.capped),
         ]
         if c.heldByLeavers.before != 0 || c.heldByLeavers.after != 0 {
-            totals.insert(("Held by people who left (not in the liability)", c.heldByLeavers), at: 1)
+            totals.insert((h.t("totals.leavers"), c.heldByLeavers), at: 1)
         }
-        h.figures(caption: "Totals, current and proposed rules", first: "figure", rows: totals.map { (h.esc($0.0), $0.1) })
-        h.line("<p class=\"muted small\">The liability is the sum of the available balances at the end of \(c.asOf) of everyone who can still redeem (not left before that day): the points the rewards must cover.</p>")
+        h.figures(caption: h.t("totals.caption"), first: h.t("col.figure"), rows: totals)
+        h.line("<p class=\"muted small\">\(h.t("totals.note", ["asof": asOf]))</p>")
         h.line("</section>")
 
         h.line("<section class=\"block\" id=\"categories\">")
-        h.line("<h2>Points scored by category, \(c.period)</h2>")
-        h.figures(caption: "Score points of everyone in \(c.period) per rule category", first: "category",
-                  rows: c.categories.map { ("<code>\(h.esc($0.id))</code>", $0) })
+        h.line("<h2>\(h.t("categories", ["period": period]))</h2>")
+        h.figures(caption: h.t("categories.caption", ["period": period]), first: h.t("col.category"),
+                  rows: c.categories.map { (h.named(h.category($0.id), $0.id), $0) })
         h.line("<p class=\"small\"><a href=\"categories.csv\" download>categories.csv</a></p>")
         h.line("</section>")
 
         h.line("<section class=\"block\" id=\"caps\">")
-        h.line("<h2>Points cut by caps, \(c.period)</h2>")
+        h.line("<h2>\(h.t("caps", ["period": period]))</h2>")
         if c.caps.isEmpty {
-            h.line("<p class=\"muted\">No rule has a cap under either rules.</p>")
+            h.line("<p class=\"muted\">\(h.t("caps.none"))</p>")
         } else {
-            h.figures(caption: "Points caps cut off in \(c.period), per rule", first: "rule",
-                      rows: c.caps.map { ("<code>\(h.esc($0.id))</code> \(h.esc($0.name))", $0) })
+            h.figures(caption: h.t("caps.caption", ["period": period]), first: h.t("col.rule"),
+                      rows: c.caps.map { (h.named($0.name, $0.id), $0) })
         }
         h.line("<p class=\"small\"><a href=\"caps.csv\" download>caps.csv</a></p>")
         h.line("</section>")
@@ -72,27 +76,32 @@ public enum WhatIfPages {
             let movers = c.movers(up: up, top: top)
             let word = up ? "up" : "down"
             h.line("<section class=\"block\" id=\"movers-\(word)\">")
-            h.line("<h2>Biggest movers \(word), \(c.period) <span class=\"sub\">top \(top) of \(ranked) ranked</span></h2>")
+            let sub = h.t("movers.top", ["top": WhatIfHTML.number(Int64(top)), "ranked": WhatIfHTML.number(Int64(ranked))])
+            h.line("<h2>\(h.t("movers.\(word)", ["period": period])) <span class=\"sub\">\(sub)</span></h2>")
             if movers.isEmpty {
-                h.line("<p class=\"muted\">Nobody moves \(word).</p>")
+                h.line("<p class=\"muted\">\(h.t("movers.\(word).none"))</p>")
             } else {
-                h.people(caption: "People who move \(word) most on the \(c.period) board", movers, balances: false)
+                h.people(caption: h.t("movers.\(word).caption", ["period": period]), movers, balances: false)
             }
             h.line("</section>")
         }
         let move = c.movement
-        h.line("<p>\(ranked) ranked: \(move.up) up, \(move.down) down, \(move.same) in the same place; the score of \(move.scoreChanged) of \(c.people.count) people changes. <a href=\"people.html\">Everyone</a> · <a href=\"people.csv\" download>people.csv</a></p>")
+        let n = { (k: Int) in WhatIfHTML.number(Int64(k)) }
+        let movement = h.t("movement", ["ranked": n(ranked), "up": n(move.up), "down": n(move.down), "same": n(move.same),
+                                        "changed": n(move.scoreChanged), "people": n(c.people.count)])
+        h.line("<p>\(movement) <a href=\"people.html\">\(h.t("nav.everyone"))</a> · <a href=\"people.csv\" download>people.csv</a></p>")
 
         if c.assertionsNotHolding > 0 || !c.problems.isEmpty {
             h.line("<section class=\"block notice\" id=\"problems\">")
-            h.line("<h2>What a build with these rules would say</h2>")
+            h.line("<h2>\(h.t("problems"))</h2>")
             if c.assertionsNotHolding > 0 {
-                h.line("<p>\(c.assertionsNotHolding) balance assertions of the ledger would not hold (they state balances under the current rules; what-if does not check them).</p>")
+                h.line("<p>\(h.t("problems.assertions", ["n": n(c.assertionsNotHolding)]))</p>")
             }
             if !c.problems.isEmpty {
-                h.line("<p>\(c.problems.count) errors in the other sources: the proposed figures leave those entries out, as a build would, and a build with these rules would fail until they are fixed.</p>")
+                h.line("<p>\(h.t("problems.errors", ["n": n(c.problems.count)]))</p>")
+                // The diagnostics themselves are laurel's messages: English, as in the terminal.
                 h.line("<ul class=\"lines\">")
-                for d in c.problems { h.line("<li><code>\(h.esc(d.description))</code></li>") }
+                for d in c.problems { h.line("<li><code lang=\"en\">\(h.esc(d.description))</code></li>") }
                 h.line("</ul>")
             }
             h.line("</section>")
@@ -101,13 +110,14 @@ public enum WhatIfPages {
         return h.text
     }
 
-    static func people(_ c: WhatIfComparison) -> String {
-        var h = WhatIfHTML()
-        h.open(c, title: "What-if: everyone, \(c.period)", current: "people.html")
-        h.line("<h1>Everyone, \(c.period)</h1>")
-        h.line("<p class=\"lead\">Score and rank in \(c.period) and the balance on \(c.asOf), with the current rules and with \(h.esc(c.proposedName)), by proposed score. People who opted out of public ranking have no rank.</p>")
+    static func people(_ c: WhatIfComparison, theme: Theme) -> String {
+        var h = WhatIfHTML(theme: theme, locale: c.locale)
+        let rules = h.esc(c.proposedName), period = h.period(c.period), asOf = h.day(c.asOf)
+        h.open(c, title: h.t("people.title", ["period": period]), current: "people.html")
+        h.line("<h1>\(h.t("people.heading", ["period": period]))</h1>")
+        h.line("<p class=\"lead\">\(h.t("people.lead", ["period": period, "asof": asOf, "rules": rules]))</p>")
         h.line("<p class=\"small\"><a href=\"people.csv\" download>people.csv</a></p>")
-        h.people(caption: "\(c.people.count) people, current and proposed rules", c.people, balances: true)
+        h.people(caption: h.t("people.caption", ["n": WhatIfHTML.number(Int64(c.people.count))]), c.people, balances: true)
         h.close(c)
         return h.text
     }
@@ -143,15 +153,50 @@ public enum WhatIfPages {
     }
 }
 
-/// A page being written, line by line, with HTML escaping for every text from the sources.
+/// A page being written, line by line, in the portal's locale: UI strings from the theme
+/// (`whatif.*`), HTML escaping for every text from the sources.
 struct WhatIfHTML {
+    let theme: Theme
+    let locale: PortalSettings.Locale
     private(set) var text = ""
+
+    init(theme: Theme, locale: PortalSettings.Locale) {
+        self.theme = theme
+        self.locale = locale
+    }
 
     mutating func line(_ s: String) {
         text += s
         text += "\n"
     }
 
+    /// The theme's `whatif.KEY` string as HTML, its `{name}` placeholders replaced by `values`
+    /// (HTML already: escaped text or markup made here). A string the theme lacks shows as
+    /// its key, as every label of the portal does (Theme.string).
+    func t(_ key: String, _ values: [String: String] = [:]) -> String {
+        SiteContext.fill(esc(theme.string("whatif." + key)), values)
+    }
+
+    /// A period and a day as the portal's pages write them, escaped.
+    func period(_ p: Period) -> String { esc(LocaleFormat.period(p, locale)) }
+    func day(_ d: Day) -> String { esc(LocaleFormat.day(d, locale)) }
+
+    /// A rule category's name as the portal shows it (the theme's `category.ID`, else the id).
+    func category(_ id: String) -> String { theme.strings["category." + id] ?? id }
+
+    /// A name from the sources with its id beside it, small (the pages have no links; the CSV
+    /// files are by id).
+    func named(_ name: String, _ id: String) -> String {
+        name == id || name.isEmpty ? esc(id) : "\(esc(name)) <small class=\"muted\">\(esc(id))</small>"
+    }
+
+    /// The rules the proposal changes, adds and removes, by id.
+    func rulesLine(_ c: WhatIfComparison) -> String {
+        func list(_ ids: [String]) -> String {
+            ids.isEmpty ? t("rules.none") : ids.map(esc).joined(separator: t("rules.separator"))
+        }
+        return t("rules", ["changed": list(c.changed), "added": list(c.added), "removed": list(c.removed)])
+    }
     /// Text for element content and attribute values: `&`, `<`, `>`, `"` and `'` as entities.
     func esc(_ s: String) -> String {
         var out = ""
@@ -174,26 +219,27 @@ struct WhatIfHTML {
 
     static func number(_ n: Int64, sign: Bool = false) -> String { TerminalText.grouped(n, sign: sign) }
 
+    /// The head of a page and its header. `title`: HTML (escaped text).
     mutating func open(_ c: WhatIfComparison, title: String, current: String) {
         line("<!doctype html>")
-        line("<html lang=\"en\">")
+        line("<html lang=\"\(locale.rawValue)\">")
         line("<head>")
         line("<meta charset=\"utf-8\">")
         line("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        line("<title>\(esc(title)) · \(esc(c.title))</title>")
+        line("<title>\(title) · \(esc(c.title))</title>")
         line("<meta name=\"color-scheme\" content=\"light\">")
         line("<meta name=\"robots\" content=\"noindex\">")
         line("<link rel=\"icon\" href=\"data:,\">")
         line("<link rel=\"stylesheet\" href=\"style.css\">")
         line("</head>")
         line("<body class=\"page-whatif\">")
-        line("<a class=\"skip\" href=\"#main\">Skip to the content</a>")
+        line("<a class=\"skip\" href=\"#main\">\(t("skip"))</a>")
         line("<header class=\"site-header\">")
         line("<div class=\"wrap\">")
-        line("<a class=\"brand\" href=\"index.html\">\(esc(c.title)) · what-if</a>")
-        line("<nav class=\"site-nav\" aria-label=\"What-if pages\">")
+        line("<a class=\"brand\" href=\"index.html\">\(t("brand", ["title": esc(c.title)]))</a>")
+        line("<nav class=\"site-nav\" aria-label=\"\(t("nav"))\">")
         line("<ul>")
-        for (href, name) in [("index.html", "Summary"), ("people.html", "Everyone")] {
+        for (href, name) in [("index.html", t("nav.summary")), ("people.html", t("nav.everyone"))] {
             line("<li><a href=\"\(href)\"\(href == current ? " aria-current=\"page\"" : "")>\(name)</a></li>")
         }
         line("</ul>")
@@ -207,24 +253,26 @@ struct WhatIfHTML {
         line("</main>")
         line("<footer class=\"site-footer\">")
         line("<div class=\"wrap\">")
-        line("<p class=\"asof\">As of <strong>\(c.asOf)</strong>&nbsp;· period \(c.period) · proposed rules <code>\(esc(c.proposedName))</code></p>")
-        line("<p class=\"muted\">Written by laurel what-if; every figure comes from the points engine.</p>")
+        line("<p class=\"asof\">\(t("foot.asof")) <strong>\(day(c.asOf))</strong>&nbsp;· \(t("foot.period")) \(period(c.period)) · \(t("foot.rules")) <code>\(esc(c.proposedName))</code></p>")
+        line("<p class=\"muted\">\(t("foot.note"))</p>")
         line("</div>")
         line("</footer>")
         line("</body>")
         line("</html>")
     }
 
+    /// `label`: HTML (escaped text).
     mutating func stat(_ label: String, _ n: Int64, main: Bool = false, sign: Bool = false) {
-        line("<div class=\"stat\(main ? " main" : "")\"><dt>\(esc(label))</dt><dd>\(WhatIfHTML.number(n, sign: sign))</dd></div>")
+        line("<div class=\"stat\(main ? " main" : "")\"><dt>\(label)</dt><dd>\(WhatIfHTML.number(n, sign: sign))</dd></div>")
     }
 
-    /// A table of figures: a row header (already escaped HTML), current, proposed, change.
+    /// A table of figures: a row header, current, proposed, change. `caption`, `first` and the
+    /// row headers: HTML (escaped text; row headers may have markup).
     mutating func figures(caption: String, first: String, rows: [(String, WhatIfComparison.Figure)]) {
-        line("<div class=\"table-wrap\" role=\"region\" aria-label=\"\(esc(caption))\" tabindex=\"0\">")
+        line("<div class=\"table-wrap\" role=\"region\" aria-label=\"\(caption)\" tabindex=\"0\">")
         line("<table>")
-        line("<caption>\(esc(caption))</caption>")
-        line("<thead><tr><th scope=\"col\">\(esc(first))</th><th scope=\"col\" class=\"num\">current</th><th scope=\"col\" class=\"num\">proposed</th><th scope=\"col\" class=\"num\">change</th></tr></thead>")
+        line("<caption>\(caption)</caption>")
+        line("<thead><tr><th scope=\"col\">\(first)</th><th scope=\"col\" class=\"num\">\(t("col.current"))</th><th scope=\"col\" class=\"num\">\(t("col.proposed"))</th><th scope=\"col\" class=\"num\">\(t("col.change"))</th></tr></thead>")
         line("<tbody>")
         for (head, f) in rows {
             line("<tr><th scope=\"row\">\(head)</th><td class=\"num\">\(WhatIfHTML.number(f.before))</td><td class=\"num\">\(WhatIfHTML.number(f.after))</td><td class=\"num\">\(WhatIfHTML.number(f.change, sign: true))</td></tr>")
@@ -234,17 +282,19 @@ struct WhatIfHTML {
         line("</div>")
     }
 
-    /// A table of people: name (id), team, ranks, places, scores (and balances).
+    /// A table of people: name (id), team, ranks, places, scores (and balances). `caption`: HTML.
     mutating func people(caption: String, _ rows: [WhatIfComparison.PersonRow], balances: Bool) {
-        line("<div class=\"table-wrap\" role=\"region\" aria-label=\"\(esc(caption))\" tabindex=\"0\">")
+        line("<div class=\"table-wrap\" role=\"region\" aria-label=\"\(caption)\" tabindex=\"0\">")
         line("<table class=\"whatif-people\">")
-        line("<caption>\(esc(caption))</caption>")
-        var head = "<thead><tr><th scope=\"col\">person</th><th scope=\"col\">team</th><th scope=\"col\" class=\"num\">rank now</th><th scope=\"col\" class=\"num\">rank proposed</th><th scope=\"col\" class=\"num\">places</th><th scope=\"col\" class=\"num\">score now</th><th scope=\"col\" class=\"num\">score proposed</th><th scope=\"col\" class=\"num\">change</th>"
-        if balances { head += "<th scope=\"col\" class=\"num\">balance now</th><th scope=\"col\" class=\"num\">balance proposed</th>" }
+        line("<caption>\(caption)</caption>")
+        var head = "<thead><tr><th scope=\"col\">\(t("col.person"))</th><th scope=\"col\">\(t("col.team"))</th>"
+        var numbers = ["col.rank.current", "col.rank.proposed", "col.places", "col.score.current", "col.score.proposed", "col.change"]
+        if balances { numbers += ["col.balance.current", "col.balance.proposed"] }
+        for key in numbers { head += "<th scope=\"col\" class=\"num\">\(t(key))</th>" }
         line(head + "</tr></thead>")
         line("<tbody>")
         for r in rows {
-            var cells = "<tr><th scope=\"row\">\(esc(r.name)) <small class=\"muted\">\(esc(r.id))</small></th><td>\(esc(r.team))</td>"
+            var cells = "<tr><th scope=\"row\">\(named(r.name, r.id))</th><td>\(esc(r.team))</td>"
             cells += "<td class=\"num\">\(r.rankBefore.map(String.init) ?? "—")</td><td class=\"num\">\(r.rankAfter.map(String.init) ?? "—")</td>"
             cells += "<td class=\"num\">\(r.places.map { $0 == 0 ? "0" : ($0 > 0 ? "+\($0)" : "\($0)") } ?? "—")</td>"
             cells += "<td class=\"num\">\(WhatIfHTML.number(r.scoreBefore))</td><td class=\"num\">\(WhatIfHTML.number(r.scoreAfter))</td><td class=\"num\">\(WhatIfHTML.number(r.scoreChange, sign: true))</td>"
