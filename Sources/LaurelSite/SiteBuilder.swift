@@ -55,7 +55,10 @@ public struct SiteStats: Sendable {
 /// Renders the portal: every page of docs/themes.md through the theme's templates, plus the
 /// export, feeds, sitemap and assets, in parallel, into a sink.
 public enum SiteBuilder {
-    public static func build(_ run: PortalRun, theme: Theme, contentAssets: [String: [UInt8]], jobs: Int, audience: Audience = .staff, sink: SiteSink) throws -> SiteStats {
+    /// `only`, when given, chooses the files to render by path (`laurel serve` renders what
+    /// an edit touched first); the others are skipped before any work is spent on them.
+    public static func build(_ run: PortalRun, theme: Theme, contentAssets: [String: [UInt8]], jobs: Int, audience: Audience = .staff, sink: SiteSink,
+                             only: (@Sendable (String) -> Bool)? = nil) throws -> SiteStats {
         guard let book = run.book else { return SiteStats() }
         let site = SiteContext(sources: run.sources, book: book, theme: theme, audience: audience, jobs: jobs).withBodies(jobs: jobs)
         let sources = run.sources
@@ -150,16 +153,21 @@ public enum SiteBuilder {
         return Parallel.map(total, jobs: jobs) { k -> Result<Int, Error> in
             do {
                 if k < rawFiles.count {
+                    if let only, !only(rawFiles[k].path) { return .success(0) }
                     let bytes = rawFiles[k].bytes()
                     try sink.write(rawFiles[k].path, bytes)
                     return .success(bytes.count)
                 }
                 // The search index, in one job: it writes all its files (docs/search.md).
-                if k == rawFiles.count { return .success(searchFiles == 0 ? 0 : try SearchIndex.write(site, into: sink)) }
+                if k == rawFiles.count {
+                    if let only, !SearchIndex.files(site).contains(where: only) { return .success(0) }
+                    return .success(searchFiles == 0 ? 0 : try SearchIndex.write(site, into: sink))
+                }
                 let k = k - rawFiles.count - 1
                 if k < fixedJobs.count {
                     let job = fixedJobs[k]
                     guard let t = theme.pages[job.template] else { return .success(0) }
+                    if let only, !only(Address.file(job.address)) { return .success(0) }
                     let bytes = t.render(job.view(), locale: locale)
                     try sink.write(Address.file(job.address), bytes)
                     return .success(bytes.count)
@@ -169,6 +177,7 @@ public enum SiteBuilder {
                 var buffer = ByteWriter(capacity: 65_536)
                 for p in personChunks[k - fixedJobs.count] {
                     let id = sources.people[p].id
+                    if let only, !only(Address.file(Address.person(id))) && !only(Address.personFeed(id)) && !only(HistoryExport.path(id)) { continue }
                     buffer.removeAll()
                     t.render(site.withExportLink(site.personPage(p, support: support), HistoryExport.file), locale: locale, into: &buffer)
                     try sink.write(Address.file(Address.person(id)), buffer.bytes)

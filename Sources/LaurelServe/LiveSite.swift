@@ -1,0 +1,91 @@
+import Foundation
+import LaurelSite
+import LaurelSources
+
+/// The portal as `laurel serve` shows it: the files of the last good build, in memory, and
+/// the problems of the latest sources. While there are errors every HTML page is the error
+/// page; the files stay for when the sources are fixed (and for the theme's CSS meanwhile).
+/// Shared by the builder (one thread) and the server's connections.
+public final class LiveSite: @unchecked Sendable {
+    private let lock = NSLock()
+    private var files: [String: [UInt8]] = [:]
+    private var problems: [Diagnostic] = []
+    private var built = false
+    /// Goes up by one whenever what is served may have changed.
+    private var version: UInt64 = 0
+
+    public init() {}
+
+    /// What serving `path` answers, before the reload script is added.
+    public struct Answer: Sendable {
+        public var status: Int
+        public var contentType: String
+        public var body: [UInt8]
+        /// The path the answer is for, as the reload script asks about it again.
+        public var path: String
+        /// Where a redirect points.
+        public var location: String? = nil
+    }
+
+    public var currentVersion: UInt64 { lock.withLock { version } }
+
+    /// Every file replaced by `new` (a full build of the current sources), problems cleared.
+    public func replaceAll(_ new: [String: [UInt8]]) {
+        lock.withLock {
+            files = new
+            problems = []
+            built = true
+            version += 1
+        }
+    }
+
+    /// Some files replaced (the pages an edit touched, rendered first), problems cleared.
+    public func update(_ changed: [String: [UInt8]]) {
+        lock.withLock {
+            for (path, bytes) in changed { files[path] = bytes }
+            problems = []
+            version += 1
+        }
+    }
+
+    /// The sources have errors: every page shows them until the next good build.
+    public func fail(_ errors: [Diagnostic]) {
+        lock.withLock {
+            problems = errors
+            version += 1
+        }
+    }
+
+    public var currentProblems: [Diagnostic] { lock.withLock { problems } }
+
+    public func file(_ path: String) -> [UInt8]? { lock.withLock { files[path] } }
+
+    /// The answer for a resolved request path: the file; a folder's `index.html` (by redirect,
+    /// so relative links resolve); the portal's 404 page; or, while the sources have errors,
+    /// the error page for every HTML page and every missing file.
+    public func answer(_ request: RequestPath) -> Answer {
+        guard case .file(let path) = request else {
+            return Answer(status: 403, contentType: ContentType.of("x.html"), body: Array(ServedPages.refused.utf8), path: "")
+        }
+        let (bytes, folder, notFound, errors) = lock.withLock { () -> ([UInt8]?, Bool, [UInt8]?, [Diagnostic]) in
+            let bytes = files[path]
+            let folder = bytes == nil && files[path + "/index.html"] != nil
+            return (bytes, folder, files[Address.notFound], problems)
+        }
+        if folder {
+            return Answer(status: 301, contentType: "text/plain; charset=utf-8", body: [], path: path, location: "/\(path)/")
+        }
+        let html = ContentType.isHTML(path)
+        if !errors.isEmpty && (html || bytes == nil) {
+            return Answer(status: 500, contentType: ContentType.of("x.html"), body: Array(ServedPages.errorPage(errors).utf8), path: path)
+        }
+        if let bytes {
+            return Answer(status: 200, contentType: ContentType.of(path), body: bytes, path: path)
+        }
+        let page = notFound ?? Array(ServedPages.notFound.utf8)
+        return Answer(status: 404, contentType: ContentType.of("x.html"), body: page, path: path)
+    }
+
+    /// Whether a build has finished (the first one can take seconds at 10,000 people).
+    public var hasBuilt: Bool { lock.withLock { built || !problems.isEmpty } }
+}
