@@ -48,6 +48,8 @@ public final class Preview: @unchecked Sendable {
     private var theme: Theme?
     private var themeProblems: [Diagnostic] = []
     private var assets: [String: [UInt8]] = [:]
+    /// The score table and leaderboards of the run's points: kept while only pages change.
+    private var cache = PointsRenderCache()
     /// Content files as of the last read (a deleted file that was never read is an editor's
     /// temporary file, and changes nothing).
     private var known: Set<String> = []
@@ -102,8 +104,10 @@ public final class Preview: @unchecked Sendable {
         self.theme = theme
         self.themeProblems = themeProblems
         run = checked
+        cache = PointsRenderCache()
         outcome.modelSeconds = seconds(clock.now - start)
         publish(first: [], &outcome)
+        summarize(outcome)
         return outcome
     }
 
@@ -150,13 +154,11 @@ public final class Preview: @unchecked Sendable {
             for rule in run.sources.rules where rule.page == page { addresses.insert(Address.file(Address.rule(rule.id))) }
         }
         let updated = run.replacingPages(edited, previous: pagesTree)
-        for rule in updated.sources.rules where rule.page.map({ p in pages.contains("pages/\(p).md") }) == true {
-            addresses.insert(Address.file(Address.rule(rule.id)))
-        }
         pagesTree = edited
         self.run = updated
         outcome.modelSeconds = seconds(clock.now - start)
         publish(first: addresses, &outcome)
+        summarize(outcome)
         return outcome
     }
 
@@ -173,12 +175,12 @@ public final class Preview: @unchecked Sendable {
             return
         }
         let clock = ContinuousClock()
-        let assets = self.assets
+        let assets = self.assets, cache = self.cache
         if run.sources.people.count >= settings.firstPassPeople {
             let first = edited.union(looking())
             if !first.isEmpty {
                 let start = clock.now
-                if let files = render(run, theme, assets, only: { first.contains($0) }) {
+                if let files = render(run, theme, assets, cache, only: { first.contains($0) }) {
                     site.update(files)
                     outcome.firstFiles = files.count
                 }
@@ -187,7 +189,7 @@ public final class Preview: @unchecked Sendable {
         }
         let start = clock.now
         let superseded = self.superseded
-        guard let files = render(run, theme, assets, only: { _ in !superseded() }), !superseded() else {
+        guard let files = render(run, theme, assets, cache, only: { _ in !superseded() }), !superseded() else {
             complete = false
             say("… a newer change is waiting; rendering again")
             return
@@ -198,10 +200,11 @@ public final class Preview: @unchecked Sendable {
         outcome.files = files.count
     }
 
-    private func render(_ run: PortalRun, _ theme: Theme, _ assets: [String: [UInt8]], only: @escaping @Sendable (String) -> Bool) -> [String: [UInt8]]? {
+    private func render(_ run: PortalRun, _ theme: Theme, _ assets: [String: [UInt8]], _ cache: PointsRenderCache,
+                        only: @escaping @Sendable (String) -> Bool) -> [String: [UInt8]]? {
         let sink = MemorySink()
         do {
-            _ = try SiteBuilder.build(run, theme: theme, contentAssets: assets, jobs: settings.jobs, audience: settings.audience, sink: sink, only: only)
+            _ = try SiteBuilder.build(run, theme: theme, contentAssets: assets, jobs: settings.jobs, audience: settings.audience, sink: sink, only: only, cache: cache)
         } catch {
             let problem = Diagnostic(path: settings.content, line: 1, column: 1, message: "rendering failed: \(error)")
             report([problem])
@@ -223,6 +226,14 @@ public final class Preview: @unchecked Sendable {
         } else if had {
             say("fixed: the pages are back")
         }
+    }
+
+    private func summarize(_ o: Outcome) {
+        guard o.errors == 0, let all = o.allSeconds else { return }
+        var parts = [o.kind == .full ? String(format: "checked in %.3f s", o.modelSeconds) : String(format: "pages read again in %.3f s", o.modelSeconds)]
+        if let first = o.firstSeconds { parts.append(String(format: "%d open or edited files rendered first in %.3f s", o.firstFiles, first)) }
+        parts.append(String(format: "all %d files in %.3f s", o.files, all))
+        say("rebuilt: " + parts.joined(separator: ", "))
     }
 
     private func describe(_ changes: Set<Watcher.Change>) -> String {

@@ -58,11 +58,13 @@ public enum SiteBuilder {
     /// `only`, when given, chooses the files to render by path (`laurel serve` renders what
     /// an edit touched first); the others are skipped before any work is spent on them.
     public static func build(_ run: PortalRun, theme: Theme, contentAssets: [String: [UInt8]], jobs: Int, audience: Audience = .staff, sink: SiteSink,
-                             only: (@Sendable (String) -> Bool)? = nil) throws -> SiteStats {
+                             only: (@Sendable (String) -> Bool)? = nil, cache: PointsRenderCache? = nil) throws -> SiteStats {
         guard let book = run.book else { return SiteStats() }
-        let site = SiteContext(sources: run.sources, book: book, theme: theme, audience: audience, jobs: jobs).withBodies(jobs: jobs)
+        let kept = cache?.kept
+        let site = SiteContext(sources: run.sources, book: book, theme: theme, audience: audience, jobs: jobs, scores: kept?.scores).withBodies(jobs: jobs)
         let sources = run.sources
-        let boards = site.boards(jobs: jobs)
+        let boards = kept?.boards ?? site.boards(jobs: jobs)
+        if kept == nil { cache?.keep(scores: site.scores, boards: boards) }
         let current = boards.first { $0.period == book.period && $0.category == nil }
             ?? Board(site.scores, sources, period: book.period, category: nil, asOf: book.asOf, nameOrder: Board.nameOrder(sources))
         let locale = site.locale
@@ -208,6 +210,18 @@ public enum SiteBuilder {
         stats.files = stats.pages + 2 * people + rawFiles.count + searchFiles
         return stats
     }
+}
+
+/// What rendering computes from the points alone, the score table and every leaderboard (most
+/// of the time a render of a few pages takes at 10,000 people), kept between renders whose
+/// sources differ in pages/ only: `laurel serve` after an edit of Markdown. The caller keeps
+/// the promise: a new cache whenever anything but pages/ changed (ledger, YAML, theme, as-of).
+public final class PointsRenderCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: (scores: ScoreTable, boards: [Board])?
+    public init() {}
+    var kept: (scores: ScoreTable, boards: [Board])? { lock.withLock { stored } }
+    func keep(scores: ScoreTable, boards: [Board]) { lock.withLock { stored = (scores, boards) } }
 }
 
 /// Renders a whole portal into memory: for tests, the fuzzer and tools.

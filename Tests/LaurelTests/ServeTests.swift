@@ -105,6 +105,9 @@ struct ServeTests {
         ]
         let pagesOf = { (f: Fixture) in SourceTree(label: f.label, files: f.tree.files.filter { $0.key.hasPrefix("pages/") }) }
         let theme = try RenderedSite.defaultTheme(.zhCN)
+        // The score table and leaderboards kept from the render before the edit.
+        let cache = PointsRenderCache()
+        _ = try SiteBuilder.build(before, theme: theme, contentAssets: [:], jobs: 2, sink: MemorySink(), cache: cache)
         for edited in edits {
             let full = edited.run(asOf: "2025-03-31")
             let quick = before.replacingPages(pagesOf(edited), previous: pagesOf(base))
@@ -112,9 +115,18 @@ struct ServeTests {
             #expect(quick.sources.pages.map(\.path) == full.sources.pages.map(\.path))
             #expect(quick.sources.pages.map(\.title) == full.sources.pages.map(\.title))
             guard !full.hasErrors else { continue }
-            let a = try SiteRenderer.render(quick, theme: theme), b = try SiteRenderer.render(full, theme: theme)
-            #expect(a.map(\.path) == b.map(\.path))
-            #expect(a.map(\.bytes) == b.map(\.bytes))
+            let quickSink = MemorySink()
+            _ = try SiteBuilder.build(quick, theme: theme, contentAssets: [:], jobs: 2, sink: quickSink, cache: cache)
+            let a = quickSink.files, b = Dictionary(uniqueKeysWithValues: try SiteRenderer.render(full, theme: theme).map { ($0.path, $0.bytes) })
+            #expect(a.keys.sorted() == b.keys.sorted())
+            for (path, bytes) in b { #expect(a[path] == bytes, "\(path)") }
+            // A render of chosen paths gives those files alone, with the same bytes.
+            let some = MemorySink()
+            let chosen: Set<String> = ["index.html", "training/call/index.html", "people/li-na/index.html"]
+            _ = try SiteBuilder.build(quick, theme: theme, contentAssets: [:], jobs: 2, sink: some, only: { chosen.contains($0) }, cache: cache)
+            #expect(Set(some.files.keys).isSuperset(of: chosen.intersection(b.keys)))
+            #expect(some.files.keys.allSatisfy { chosen.contains($0) || $0.hasPrefix("people/li-na/") })
+            for (path, bytes) in some.files { #expect(b[path] == bytes, "\(path)") }
         }
     }
 
