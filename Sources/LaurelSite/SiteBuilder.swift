@@ -64,13 +64,13 @@ public enum SiteBuilder {
         let site = SiteContext(sources: run.sources, book: book, theme: theme, audience: audience, jobs: jobs, scores: kept?.scores).withBodies(jobs: jobs)
         let sources = run.sources
         let boards = kept?.boards ?? site.boards(jobs: jobs)
-        if kept == nil { cache?.keep(scores: site.scores, boards: boards) }
         let current = boards.first { $0.period == book.period && $0.category == nil }
             ?? Board(site.scores, sources, period: book.period, category: nil, asOf: book.asOf, nameOrder: Board.nameOrder(sources))
         let locale = site.locale
 
         var jobs_: [PageJob] = []
-        let analytics = Analytics(site, boards: boards, jobs: jobs)
+        let analytics = kept?.analytics ?? Analytics(site, boards: boards, jobs: jobs)
+        if kept == nil { cache?.keep(PointsRenderCache.Kept(scores: site.scores, boards: boards, analytics: analytics)) }
         jobs_.append(PageJob("", "home") { site.homePage(current, at: "").with(.honours, site.latestHonours(analytics, at: "")) })
         jobs_.append(PageJob(Address.tv, "tv") { site.tvPage(current, at: Address.tv).with(.honours, site.latestHonours(analytics, at: Address.tv)) })
         jobs_.append(PageJob(Address.people, "people") { site.peoplePage(at: Address.people, collation: Collation(locale)) })
@@ -212,16 +212,22 @@ public enum SiteBuilder {
     }
 }
 
-/// What rendering computes from the points alone, the score table and every leaderboard (most
-/// of the time a render of a few pages takes at 10,000 people), kept between renders whose
-/// sources differ in pages/ only: `laurel serve` after an edit of Markdown. The caller keeps
-/// the promise: a new cache whenever anything but pages/ changed (ledger, YAML, theme, as-of).
+/// What rendering computes from the points alone, the score table, every leaderboard and the
+/// honour rolls (most of the time a render of a few pages takes at 10,000 people), kept
+/// between renders whose sources differ in pages/ only: `laurel serve` after an edit of
+/// Markdown. The caller keeps the promise: a new cache whenever anything but pages/ changed
+/// (ledger, YAML, theme, as-of, audience).
 public final class PointsRenderCache: @unchecked Sendable {
+    struct Kept: Sendable {
+        let scores: ScoreTable
+        let boards: [Board]
+        let analytics: Analytics
+    }
     private let lock = NSLock()
-    private var stored: (scores: ScoreTable, boards: [Board])?
+    private var stored: Kept?
     public init() {}
-    var kept: (scores: ScoreTable, boards: [Board])? { lock.withLock { stored } }
-    func keep(scores: ScoreTable, boards: [Board]) { lock.withLock { stored = (scores, boards) } }
+    var kept: Kept? { lock.withLock { stored } }
+    func keep(_ value: Kept) { lock.withLock { stored = value } }
 }
 
 /// Renders a whole portal into memory: for tests, the fuzzer and tools.
