@@ -73,7 +73,7 @@ public final class LiveSite: @unchecked Sendable {
             return (bytes, folder, files[Address.notFound], problems)
         }
         if folder {
-            return Answer(status: 301, contentType: "text/plain; charset=utf-8", body: [], path: path, location: "/\(path)/")
+            return Answer(status: 301, contentType: "text/plain; charset=utf-8", body: [], path: path, location: "/" + ServedPages.percentEncode(path) + "/")
         }
         let html = ContentType.isHTML(path)
         if !errors.isEmpty && (html || bytes == nil) {

@@ -14,6 +14,8 @@ public struct PreviewSettings: Sendable {
     /// From this many people on, the pages someone is looking at (and the edited page) are
     /// rendered first and served before the rest of the portal is rendered.
     public var firstPassPeople: Int
+    /// Print only problems, not what each rebuild did.
+    public var quiet = false
 
     public init(content: String = "Content", themes: String = "Themes", theme: String = "default", asOf: Day? = nil,
                 jobs: Int = ProcessInfo.processInfo.activeProcessorCount, audience: Audience = .staff, firstPassPeople: Int = 1000) {
@@ -131,11 +133,11 @@ public final class Preview: @unchecked Sendable {
             }
         }
         if full || (!pages.isEmpty && (run == nil || theme == nil)) {
-            say("… rebuilding: \(describe(changes))")
+            progress("… rebuilding: \(describe(changes))")
             return buildAll()
         }
         guard !pages.isEmpty, let run else { return Outcome(kind: .nothing) }
-        say("… \(pages.joined(separator: ", ")) changed")
+        progress("… \(pages.joined(separator: ", ")) changed")
         var outcome = Outcome(kind: .pages)
         let clock = ContinuousClock()
         let start = clock.now
@@ -191,7 +193,7 @@ public final class Preview: @unchecked Sendable {
         let superseded = self.superseded
         guard let files = render(run, theme, assets, cache, only: { _ in !superseded() }), !superseded() else {
             complete = false
-            say("… a newer change is waiting; rendering again")
+            progress("… a newer change is waiting; rendering again")
             return
         }
         site.replaceAll(files)
@@ -233,8 +235,10 @@ public final class Preview: @unchecked Sendable {
         var parts = [o.kind == .full ? String(format: "checked in %.3f s", o.modelSeconds) : String(format: "pages read again in %.3f s", o.modelSeconds)]
         if let first = o.firstSeconds { parts.append(String(format: "%d open or edited files rendered first in %.3f s", o.firstFiles, first)) }
         parts.append(String(format: "all %d files in %.3f s", o.files, all))
-        say("rebuilt: " + parts.joined(separator: ", "))
+        progress("rebuilt: " + parts.joined(separator: ", "))
     }
+
+    private func progress(_ line: String) { if !settings.quiet { say(line) } }
 
     private func describe(_ changes: Set<Watcher.Change>) -> String {
         let names = changes.map { ($0.root == "content" ? "" : "theme: ") + ($0.path.isEmpty ? "(everything)" : $0.path) }.sorted()

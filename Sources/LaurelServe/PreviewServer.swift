@@ -122,7 +122,7 @@ public final class PreviewServer: Sendable {
         func changes(_ request: HTTPRequest) async -> HTTPResponse {
             let headers: HTTPHeaders = [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"]
             guard let path = request.query["path"], let since = request.query["since"],
-                  case .file(let file) = RequestPath.resolve("/" + path) else {
+                  case .file(let file) = RequestPath.resolve("/" + ServedPages.percentEncode(path)) else {
                 return HTTPResponse(statusCode: .badRequest, headers: headers, body: Data("expected ?path=…&since=…\n".utf8))
             }
             open.add(file)

@@ -76,13 +76,19 @@ public enum ServedPages {
 
     /// The script asks whether `path` now answers something other than the bytes whose hash
     /// is `hash` (one request held open up to 20 s at a time) and reloads when it does. No
-    /// framework, no WebSocket: it works wherever `fetch` does, and retries while the server
-    /// is down.
+    /// framework, no WebSocket: it works wherever `fetch` does. A hidden tab lets go of its
+    /// request (browsers allow six connections to a server; each open tab's request holds one)
+    /// and asks again when shown. Any failure (the server stopped, an unexpected answer) waits
+    /// a second before asking again.
     public static func reloadScript(path: String, hash: String) -> String {
         let query = "?path=" + percentEncode(path) + "&since=" + hash
-        return "<script id=\"\(scriptMarker)\">(function(){var u=\(Escape.json(changesEndpoint + query));"
-            + "function ask(){fetch(u,{cache:\"no-store\"}).then(function(r){return r.text()}).then(function(t){"
-            + "if(t.trim()===\"reload\"){location.reload()}else{ask()}}).catch(function(){setTimeout(ask,1000)})}ask()})();</script>"
+        return "<script id=\"\(scriptMarker)\">(function(){var u=\(Escape.json(changesEndpoint + query)),c=null;"
+            + "function later(){setTimeout(ask,1000)}"
+            + "function ask(){if(document.hidden||c)return;c=new AbortController();"
+            + "fetch(u,{cache:\"no-store\",signal:c.signal}).then(function(r){return r.ok?r.text():\"\"}).then(function(t){c=null;"
+            + "t=t.trim();if(t===\"reload\"){location.reload()}else if(t===\"same\"){ask()}else{later()}})"
+            + ".catch(function(){var a=c&&c.signal.aborted;c=null;if(!a)later()})}"
+            + "document.addEventListener(\"visibilitychange\",function(){if(document.hidden){if(c)c.abort()}else{ask()}});ask()})();</script>"
     }
 
     /// `html` with the reload script before its last `</body>` (or at its end).

@@ -57,8 +57,13 @@ struct Serve: ParsableCommand {
             var err = StandardError()
             print(line, to: &err)
         }
-        let settings = PreviewSettings(content: options.content, themes: themes, theme: theme,
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: options.content, isDirectory: &isFolder), isFolder.boolValue else {
+            throw CommandFailure(message: "\(SourceTree.ReadError.notAFolder(options.content))")
+        }
+        var settings = PreviewSettings(content: options.content, themes: themes, theme: theme,
                                        asOf: options.asOf.flatMap { Day($0) }, jobs: options.jobs, audience: audience)
+        settings.quiet = quiet
         let session: ServeSession
         do {
             session = try ServeSession(settings: settings, host: bind, port: UInt16(port), polling: poll, say: say)

@@ -130,6 +130,34 @@ struct ServeTests {
         }
     }
 
+    // MARK: the watcher
+
+    @Test("the watcher reports a saved file, with inotify and by polling", arguments: [false, true])
+    func watcher(polling: Bool) async throws {
+        let sandbox = try Sandbox()
+        let watcher = Watcher(roots: [Watcher.Root(folder: sandbox.content, name: "content"), Watcher.Root(folder: sandbox.themes + "/default", name: "theme")],
+                              polling: polling)
+        #expect(watcher.usesInotify == !polling)
+        let seen = Task.detached { watcher.next() }
+        try await Task.sleep(for: .milliseconds(polling ? 600 : 100))
+        try sandbox.edit("pages/training/first-call.md") { $0 + "\nOne more line.\n" }
+        FileManager.default.createFile(atPath: sandbox.content + "/pages/.swap.md", contents: Data("x".utf8))
+        let changes = await seen.value
+        #expect(changes.contains(Watcher.Change(root: "content", path: "pages/training/first-call.md")))
+        #expect(!changes.contains { $0.path.contains(".swap") }, "hidden files are not changes")
+        let next = Task.detached { watcher.next() }
+        try await Task.sleep(for: .milliseconds(polling ? 600 : 100))
+        try FileManager.default.createDirectory(atPath: sandbox.content + "/pages/new-folder", withIntermediateDirectories: true)
+        try await Task.sleep(for: .milliseconds(polling ? 0 : 300))
+        if !polling { _ = await next.value }  // the new folder itself
+        let later = polling ? next : Task.detached { watcher.next() }
+        try await Task.sleep(for: .milliseconds(100))
+        FileManager.default.createFile(atPath: sandbox.content + "/pages/new-folder/page.md", contents: Data("---\ntitle: New\n---\n".utf8))
+        #expect(await later.value.contains(Watcher.Change(root: "content", path: "pages/new-folder/page.md")), "files in new folders are seen")
+        watcher.stop()
+        #expect(watcher.next().isEmpty)
+    }
+
     // MARK: a real session
 
     @Test("a session serves the portal over HTTP and refuses escapes on the wire")
