@@ -55,8 +55,8 @@ public final class Preview: @unchecked Sendable {
     /// Content files as of the last read (a deleted file that was never read is an editor's
     /// temporary file, and changes nothing).
     private var known: Set<String> = []
-    /// Whether the last full render was finished (not given up for a newer change).
-    private var complete = false
+    /// Whether the last render of the whole portal was given up for a newer change.
+    private var interrupted = false
     private var lastPrinted: [Diagnostic] = []
 
     public init(settings: PreviewSettings, site: LiveSite, say: @escaping @Sendable (String) -> Void) {
@@ -91,7 +91,6 @@ public final class Preview: @unchecked Sendable {
             tree = try SourceTree.read(folder: settings.content)
         } catch {
             run = nil
-            complete = false
             let problem = Diagnostic(path: settings.content, line: 1, column: 1, message: "\(error)")
             report([problem])
             site.fail([problem])
@@ -136,7 +135,16 @@ public final class Preview: @unchecked Sendable {
             progress("… rebuilding: \(describe(changes))")
             return buildAll()
         }
-        guard !pages.isEmpty, let run else { return Outcome(kind: .nothing) }
+        guard !pages.isEmpty, run != nil else {
+            // Nothing changed after all (an editor's temporary file), but a render given up
+            // for it must still be done.
+            guard interrupted, run != nil else { return Outcome(kind: .nothing) }
+            var outcome = Outcome(kind: .pages)
+            publish(first: [], &outcome)
+            summarize(outcome)
+            return outcome
+        }
+        guard let run else { return Outcome(kind: .nothing) }
         progress("… \(pages.joined(separator: ", ")) changed")
         var outcome = Outcome(kind: .pages)
         let clock = ContinuousClock()
@@ -173,7 +181,7 @@ public final class Preview: @unchecked Sendable {
         outcome.errors = errors.count
         guard errors.isEmpty, let theme, run.book != nil else {
             site.fail(errors.isEmpty ? [Diagnostic(path: settings.themes + "/" + settings.theme, line: 1, column: 1, message: "the theme could not be loaded")] : errors)
-            complete = false
+            interrupted = false
             return
         }
         let clock = ContinuousClock()
@@ -192,12 +200,12 @@ public final class Preview: @unchecked Sendable {
         let start = clock.now
         let superseded = self.superseded
         guard let files = render(run, theme, assets, cache, only: { _ in !superseded() }), !superseded() else {
-            complete = false
+            interrupted = true
             progress("… a newer change is waiting; rendering again")
             return
         }
         site.replaceAll(files)
-        complete = true
+        interrupted = false
         outcome.allSeconds = seconds(clock.now - start)
         outcome.files = files.count
     }

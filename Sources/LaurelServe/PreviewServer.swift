@@ -138,6 +138,7 @@ public final class PreviewServer: Sendable {
                         return HTTPResponse(statusCode: .ok, headers: headers, body: Data("reload\n".utf8))
                     }
                 }
+                if Task.isCancelled { break }
                 try? await Task.sleep(for: .milliseconds(20))
             }
             return HTTPResponse(statusCode: .ok, headers: headers, body: Data("same\n".utf8))

@@ -40,6 +40,11 @@ public final class Watcher: @unchecked Sendable {
     private var wake: [Int32] = [-1, -1]
     private let stopLock = NSLock()
     private var stopped = false
+    /// Guards the inotify reads, the watch table and the events read ahead by `hasPending()`.
+    private let eventLock = NSLock()
+    private var stash = Set<Change>()
+    private var lastLook = ContinuousClock.now - .seconds(1)
+    private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
 
     struct Stamp: Equatable {
         var size: Int64
@@ -77,13 +82,6 @@ public final class Watcher: @unchecked Sendable {
 
     public var isStopped: Bool { stopLock.withLock { stopped } }
 
-    /// Whether a change is waiting (a rebuild in progress can give up and start again).
-    public func hasPending() -> Bool {
-        guard usesInotify else { return false }
-        var p = pollfd(fd: inotify, events: Int16(POLLIN), revents: 0)
-        return poll(&p, 1, 0) > 0
-    }
-
     /// Blocks until files changed and have been quiet for `quiet`; returns what changed
     /// (nothing once stopped).
     public func next() -> Set<Change> {
@@ -118,10 +116,12 @@ public final class Watcher: @unchecked Sendable {
 
     private func nextEvents() -> Set<Change> {
         #if os(Linux)
-        var changes = Set<Change>()
-        var waitMilliseconds: Int32 = -1
+        var changes = eventLock.withLock { () -> Set<Change> in
+            defer { stash = [] }
+            return stash
+        }
         let quietMilliseconds = Int32(quiet.components.seconds * 1000 + quiet.components.attoseconds / 1_000_000_000_000_000)
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var waitMilliseconds: Int32 = changes.isEmpty ? -1 : max(1, quietMilliseconds)
         while true {
             var fds = [pollfd(fd: inotify, events: Int16(POLLIN), revents: 0), pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0)]
             let ready = poll(&fds, 2, waitMilliseconds)
@@ -130,39 +130,68 @@ public final class Watcher: @unchecked Sendable {
                 return changes
             }
             if ready == 0 || isStopped { return changes }  // quiet long enough
-            let n = buffer.withUnsafeMutableBytes { read(inotify, $0.baseAddress, $0.count) }
-            if n <= 0 { if n < 0 && errno == EINTR { continue }; return changes }
-            var offset = 0
-            while offset + 16 <= n {
-                let (wd, eventMask, length) = buffer.withUnsafeBytes { raw -> (Int32, UInt32, Int) in
-                    (raw.loadUnaligned(fromByteOffset: offset, as: Int32.self),
-                     raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self),
-                     Int(raw.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self)))
-                }
-                var name = ""
-                if length > 0 {
-                    let bytes = buffer[(offset + 16)..<min(n, offset + 16 + length)].prefix { $0 != 0 }
-                    name = String(decoding: bytes, as: UTF8.self)
-                }
-                offset += 16 + length
-                if eventMask & UInt32(IN_Q_OVERFLOW) != 0 {
-                    // Events were lost: report every root as changed.
-                    for root in roots { changes.insert(Change(root: root.name, path: "")) }
-                    continue
-                }
-                guard let (root, relative) = watches[wd] else { continue }
-                if eventMask & UInt32(IN_IGNORED) != 0 { watches[wd] = nil; continue }
-                if name.hasPrefix(".") { continue }  // editors' swap and backup files
-                let path = name.isEmpty ? relative : (relative.isEmpty ? name : relative + "/" + name)
-                if eventMask & UInt32(IN_ISDIR) != 0 && eventMask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 {
-                    addWatches(root: root, relative: path)
-                }
-                changes.insert(Change(root: roots[root].name, path: path))
-            }
+            guard eventLock.withLock({ readEvents(into: &changes) }) else { return changes }
             waitMilliseconds = max(1, quietMilliseconds)
         }
         #else
         return nextScan()
+        #endif
+    }
+
+    /// Whether a change is waiting (a rebuild in progress can give up and start again).
+    /// Waiting events are read (at most every 20 ms, from any thread) and kept for `next()`;
+    /// hidden files (editors' swap files, written as one types) do not count.
+    public func hasPending() -> Bool {
+        guard usesInotify else { return false }
+        return eventLock.withLock {
+            if !stash.isEmpty { return true }
+            let now = ContinuousClock.now
+            guard now - lastLook >= .milliseconds(20) else { return false }
+            lastLook = now
+            var p = pollfd(fd: inotify, events: Int16(POLLIN), revents: 0)
+            while poll(&p, 1, 0) > 0 {
+                guard readEvents(into: &stash) else { break }
+            }
+            return !stash.isEmpty
+        }
+    }
+
+    /// Reads the events waiting on the inotify descriptor (one read) into `changes`; false if
+    /// the read failed. Called with `eventLock` held.
+    private func readEvents(into changes: inout Set<Change>) -> Bool {
+        #if os(Linux)
+        let n = buffer.withUnsafeMutableBytes { read(inotify, $0.baseAddress, $0.count) }
+        if n <= 0 { return n < 0 && errno == EINTR }
+        var offset = 0
+        while offset + 16 <= n {
+            let (wd, eventMask, length) = buffer.withUnsafeBytes { raw -> (Int32, UInt32, Int) in
+                (raw.loadUnaligned(fromByteOffset: offset, as: Int32.self),
+                 raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self),
+                 Int(raw.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self)))
+            }
+            var name = ""
+            if length > 0 {
+                let bytes = buffer[(offset + 16)..<min(n, offset + 16 + length)].prefix { $0 != 0 }
+                name = String(decoding: bytes, as: UTF8.self)
+            }
+            offset += 16 + length
+            if eventMask & UInt32(IN_Q_OVERFLOW) != 0 {
+                // Events were lost: report every root as changed.
+                for root in roots { changes.insert(Change(root: root.name, path: "")) }
+                continue
+            }
+            guard let (root, relative) = watches[wd] else { continue }
+            if eventMask & UInt32(IN_IGNORED) != 0 { watches[wd] = nil; continue }
+            if name.hasPrefix(".") { continue }  // editors' swap and backup files
+            let path = name.isEmpty ? relative : (relative.isEmpty ? name : relative + "/" + name)
+            if eventMask & UInt32(IN_ISDIR) != 0 && eventMask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 {
+                addWatches(root: root, relative: path)
+            }
+            changes.insert(Change(root: roots[root].name, path: path))
+        }
+        return true
+        #else
+        return false
         #endif
     }
 

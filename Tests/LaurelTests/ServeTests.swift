@@ -158,6 +158,48 @@ struct ServeTests {
         #expect(watcher.next().isEmpty)
     }
 
+    // MARK: rebuilds
+
+    @Test("page edits re-read pages alone, other edits check everything, and a render given up is done again")
+    func rebuildKinds() throws {
+        let sandbox = try Sandbox()
+        let site = LiveSite()
+        let preview = Preview(settings: sandbox.settings, site: site, say: { _ in })
+        let newer = Switch(true)
+        preview.superseded = { newer.on }
+        #expect(preview.buildAll().allSeconds == nil, "given up: a newer change is waiting")
+        #expect(site.file("index.html") == nil)
+        newer.on = false
+        // vim's test file, created and deleted before serve looks: nothing to read, but the
+        // render given up for it is done now.
+        let nothing = preview.apply([Watcher.Change(root: "content", path: "pages/training/4913")])
+        #expect(nothing.allSeconds != nil)
+        #expect(site.file("index.html") != nil)
+        #expect(preview.apply([Watcher.Change(root: "content", path: "pages/training/4913")]).kind == .nothing)
+
+        try sandbox.edit("pages/training/first-call.md") { $0.replacingOccurrences(of: "title: 第一次电话拜访", with: "title: 改过的标题") }
+        let page = preview.apply([Watcher.Change(root: "content", path: "pages/training/first-call.md")])
+        #expect(page.kind == .pages && page.errors == 0)
+        #expect(page.firstFiles >= 1, "the edited page is rendered first")
+        #expect(String(decoding: site.file("training/first-call/index.html") ?? [], as: UTF8.self).contains("改过的标题"))
+        #expect(String(decoding: site.file("training/index.html") ?? [], as: UTF8.self).contains("改过的标题"))
+
+        let ledger = preview.apply([Watcher.Change(root: "content", path: "ledger/2025/2025-Q1.ledger")])
+        #expect(ledger.kind == .full)
+        let theme = preview.apply([Watcher.Change(root: "theme", path: "templates/page.mustache")])
+        #expect(theme.kind == .full)
+    }
+
+    final class Switch: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: Bool
+        init(_ value: Bool) { self.value = value }
+        var on: Bool {
+            get { lock.withLock { value } }
+            set { lock.withLock { value = newValue } }
+        }
+    }
+
     // MARK: a real session
 
     @Test("a session serves the portal over HTTP and refuses escapes on the wire")
