@@ -29,10 +29,17 @@ public final class LiveSite: @unchecked Sendable {
 
     public var currentVersion: UInt64 { lock.withLock { version } }
 
-    /// Every file replaced by `new` (a full build of the current sources), problems cleared.
-    public func replaceAll(_ new: [String: [UInt8]]) {
+    /// A file of a whole-portal render, written in place as it is rendered (the old bytes are
+    /// freed at once: one portal in memory, not two). Problems and version change at `finish`.
+    func put(_ path: String, _ bytes: [UInt8]) {
+        lock.withLock { files[path] = bytes }
+    }
+
+    /// A whole-portal render is complete: the files it did not write are gone from the
+    /// sources (a deleted page), problems are cleared.
+    func finish(written: Set<String>) {
         lock.withLock {
-            files = new
+            for path in files.keys where !written.contains(path) { files[path] = nil }
             problems = []
             built = true
             version += 1
@@ -88,4 +95,17 @@ public final class LiveSite: @unchecked Sendable {
 
     /// Whether a build has finished (the first one can take seconds at 10,000 people).
     public var hasBuilt: Bool { lock.withLock { built || !problems.isEmpty } }
+}
+
+/// Renders the whole portal straight into the live site (`SiteBuilder.build`'s sink).
+final class LiveSink: SiteSink, @unchecked Sendable {
+    let site: LiveSite
+    private let lock = NSLock()
+    private var paths = Set<String>()
+    init(site: LiveSite) { self.site = site }
+    func write(_ path: String, _ bytes: UnsafeBufferPointer<UInt8>) throws {
+        site.put(path, Array(bytes))
+        lock.withLock { _ = paths.insert(path) }
+    }
+    var written: Set<String> { lock.withLock { paths } }
 }

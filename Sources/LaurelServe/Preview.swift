@@ -97,6 +97,10 @@ public final class Preview: @unchecked Sendable {
             outcome.errors = 1
             return outcome
         }
+        // The previous sources and points are not needed any more: free them before the check
+        // makes new ones (a quarter of a gigabyte at 10,000 people).
+        run = nil
+        cache = PointsRenderCache()
         known = Set(tree.files.keys)
         pagesTree = SourceTree(label: tree.label, files: tree.files.filter { $0.key.hasPrefix("pages/") })
         assets = tree.assets
@@ -190,38 +194,40 @@ public final class Preview: @unchecked Sendable {
             let first = edited.union(looking())
             if !first.isEmpty {
                 let start = clock.now
-                if let files = render(run, theme, assets, cache, only: { first.contains($0) }) {
-                    site.update(files)
-                    outcome.firstFiles = files.count
+                let sink = MemorySink()
+                if render(run, theme, assets, cache, into: sink, only: { first.contains($0) }) {
+                    site.update(sink.files)
+                    outcome.firstFiles = sink.files.count
                 }
                 outcome.firstSeconds = seconds(clock.now - start)
             }
         }
         let start = clock.now
         let superseded = self.superseded
-        guard let files = render(run, theme, assets, cache, only: { _ in !superseded() }), !superseded() else {
+        let sink = LiveSink(site: site)
+        guard render(run, theme, assets, cache, into: sink, only: { _ in !superseded() }), !superseded() else {
             interrupted = true
             progress("… a newer change is waiting; rendering again")
             return
         }
-        site.replaceAll(files)
+        let written = sink.written
+        site.finish(written: written)
         interrupted = false
         outcome.allSeconds = seconds(clock.now - start)
-        outcome.files = files.count
+        outcome.files = written.count
     }
 
     private func render(_ run: PortalRun, _ theme: Theme, _ assets: [String: [UInt8]], _ cache: PointsRenderCache,
-                        only: @escaping @Sendable (String) -> Bool) -> [String: [UInt8]]? {
-        let sink = MemorySink()
+                        into sink: SiteSink, only: @escaping @Sendable (String) -> Bool) -> Bool {
         do {
             _ = try SiteBuilder.build(run, theme: theme, contentAssets: assets, jobs: settings.jobs, audience: settings.audience, sink: sink, only: only, cache: cache)
         } catch {
             let problem = Diagnostic(path: settings.content, line: 1, column: 1, message: "rendering failed: \(error)")
             report([problem])
             site.fail([problem])
-            return nil
+            return false
         }
-        return sink.files
+        return true
     }
 
     /// The problems on the terminal, as `laurel check` prints them; once each time they change.

@@ -88,6 +88,11 @@ struct ServeBench {
         report("ledger edit → refreshed person page served", ledger)
         let lines = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.hasPrefix("rebuilt: ") }
         for line in lines.suffix(2) { print("  serve said: \(line)") }
+        // Peak and current resident memory of the serve process (Linux).
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let memory = status.split(separator: "\n").filter { $0.hasPrefix("VmHWM") || $0.hasPrefix("VmRSS") }
+            .map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        if !memory.isEmpty { print("  serve memory: " + memory.joined(separator: ", ")) }
     }
 
     /// One edit, timed from the save to the refreshed page in hand.
