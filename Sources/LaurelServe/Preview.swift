@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import LaurelSite
 import LaurelSources
 
@@ -212,6 +215,9 @@ public final class Preview: @unchecked Sendable {
         }
         let written = sink.written
         site.finish(written: written)
+        // The old pages' memory goes back to the system: malloc keeps freed pieces per thread
+        // arena otherwise, and serve would grow by hundreds of megabytes over the first edits.
+        Preview.trimMemory()
         interrupted = false
         outcome.allSeconds = seconds(clock.now - start)
         outcome.files = written.count
@@ -260,6 +266,16 @@ public final class Preview: @unchecked Sendable {
     }
 
     private func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+    /// glibc's malloc_trim(0), looked up at run time (the Glibc module does not declare it).
+    private static func trimMemory() {
+        #if canImport(Glibc)
+        typealias Trim = @convention(c) (Int) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+            _ = unsafeBitCast(symbol, to: Trim.self)(0)
+        }
+        #endif
+    }
 
     /// A regular file's bytes (not a link, as SourceTree.read does not follow links either).
     static func readRegularFile(_ path: String) -> [UInt8]? {
