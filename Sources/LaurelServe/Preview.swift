@@ -112,7 +112,6 @@ public final class Preview: @unchecked Sendable {
         self.theme = theme
         self.themeProblems = themeProblems
         run = checked
-        cache = PointsRenderCache()
         outcome.modelSeconds = seconds(clock.now - start)
         publish(first: [], &outcome)
         summarize(outcome)
