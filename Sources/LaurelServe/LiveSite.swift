@@ -31,13 +31,13 @@ public final class LiveSite: @unchecked Sendable {
 
     /// A file of a whole-portal render, written in place as it is rendered (the old bytes are
     /// freed at once: one portal in memory, not two). Problems and version change at `finish`.
-    func put(_ path: String, _ bytes: [UInt8]) {
+    public func put(_ path: String, _ bytes: [UInt8]) {
         lock.withLock { files[path] = bytes }
     }
 
     /// A whole-portal render is complete: the files it did not write are gone from the
     /// sources (a deleted page), problems are cleared.
-    func finish(written: Set<String>) {
+    public func finish(written: Set<String>) {
         lock.withLock {
             for path in files.keys where !written.contains(path) { files[path] = nil }
             problems = []

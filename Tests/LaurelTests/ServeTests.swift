@@ -84,6 +84,34 @@ struct ServeTests {
         }
     }
 
+    @Test("while the sources have errors, HTML and missing paths answer the error page; other files stay")
+    func answers() throws {
+        let site = LiveSite()
+        ServeTests.fill(site, ["index.html": "<html><body>home</body></html>", "tags/新客户/index.html": "<p>tag</p>",
+                               "theme/style.css": "body{}", Address.notFound: "<p>portal 404</p>"])
+        #expect(site.answer(.file("index.html")).status == 200)
+        let folder = site.answer(RequestPath.resolve("/tags/%E6%96%B0%E5%AE%A2%E6%88%B7"))
+        #expect(folder.status == 301 && folder.location == "/tags/%E6%96%B0%E5%AE%A2%E6%88%B7/")
+        let missing = site.answer(.file("nope/index.html"))
+        #expect(missing.status == 404 && String(decoding: missing.body, as: UTF8.self) == "<p>portal 404</p>")
+        #expect(site.answer(.refused).status == 403)
+        site.fail([Diagnostic(path: "Content/ledger/a.ledger", line: 3, column: 1, message: "unknown person 'x'")])
+        for path in ["index.html", "tags/新客户/index.html", "nope/index.html", "nope.png"] {
+            let answer = site.answer(.file(path))
+            #expect(answer.status == 500 && String(decoding: answer.body, as: UTF8.self).contains("Content/ledger/a.ledger:3:1: error: unknown person &#39;x&#39;"), "\(path)")
+        }
+        #expect(site.answer(.file("theme/style.css")).status == 200, "the theme's CSS is still served")
+        ServeTests.fill(site, ["index.html": "<html><body>home again</body></html>"])
+        #expect(site.answer(.file("index.html")).status == 200)
+        #expect(site.answer(.file("theme/style.css")).status == 404, "a full render's files replace the old set")
+    }
+
+    /// Fills a live site as a whole-portal render does: each file in place, then done.
+    static func fill(_ site: LiveSite, _ files: [String: String]) {
+        for (path, text) in files { site.put(path, Array(text.utf8)) }
+        site.finish(written: Set(files.keys))
+    }
+
     // MARK: pages alone read again
 
     @Test("reading pages/ again after an edit gives what a full check gives, and renders the same bytes")
