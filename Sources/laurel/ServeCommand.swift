@@ -8,18 +8,24 @@ import LaurelSources
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Preview the portal while you edit: rebuilds on every change.",
+        // Wrapped as HelpText.usage wraps every command's usage (80 columns).
+        usage: """
+        laurel serve [--content <folder>] [--as-of <YYYY-MM-DD>] [--jobs <n>]
+                     [--quiet] [--themes <folder>] [--theme <name>] [--port <n>]
+                     [--bind <address>] [--poll] [--audience <staff|managers>]
+        """,
         discussion: """
-        Builds the portal in memory (nothing is written to disk, the published
-        output is never touched) and serves it on http://127.0.0.1:PORT/. It
-        watches the content folder and the theme and rebuilds after every save;
-        open pages reload themselves. While the sources have errors, every page
-        shows them instead of the portal. Ctrl-C stops it.
+        Builds the portal in memory (nothing is written to disk, the published \
+        output is never touched) and serves it on http://127.0.0.1:PORT/. It \
+        watches the content folder and the theme and rebuilds after every save; \
+        open pages reload themselves. While the sources have errors, every page \
+        shows them instead of the portal. Ctrl-C stops it. See docs/serve.md.
 
-        --bind makes the preview reachable from other machines. It has no
+        --bind makes the preview reachable from other machines. It has no \
         access control: anyone who can reach the address sees every page.
 
-        Exit status: 0 stopped with Ctrl-C, 2 could not start (the port is in
-        use, bad flags).
+        Exit status: 0 stopped with Ctrl-C or SIGTERM, 2 could not start (the \
+        port is in use, no content folder, bad flags).
 
         Examples:
           laurel serve
