@@ -166,24 +166,35 @@ struct ServeTests {
         let watcher = Watcher(roots: [Watcher.Root(folder: sandbox.content, name: "content"), Watcher.Root(folder: sandbox.themes + "/default", name: "theme")],
                               polling: polling)
         #expect(watcher.usesInotify == !polling)
-        let seen = Task.detached { watcher.next() }
-        try await Task.sleep(for: .milliseconds(polling ? 600 : 100))
+        let seen = Seen()
+        let loop = Task.detached {
+            while !watcher.isStopped { seen.add(watcher.next()) }
+        }
+        defer { watcher.stop() }
+        let content = { (path: String) in Watcher.Change(root: "content", path: path) }
         try sandbox.edit("pages/training/first-call.md") { $0 + "\nOne more line.\n" }
         FileManager.default.createFile(atPath: sandbox.content + "/pages/.swap.md", contents: Data("x".utf8))
-        let changes = await seen.value
-        #expect(changes.contains(Watcher.Change(root: "content", path: "pages/training/first-call.md")))
-        #expect(!changes.contains { $0.path.contains(".swap") }, "hidden files are not changes")
-        let next = Task.detached { watcher.next() }
-        try await Task.sleep(for: .milliseconds(polling ? 600 : 100))
+        try await eventually { seen.contains(content("pages/training/first-call.md")) }
         try FileManager.default.createDirectory(atPath: sandbox.content + "/pages/new-folder", withIntermediateDirectories: true)
-        try await Task.sleep(for: .milliseconds(polling ? 0 : 300))
-        if !polling { _ = await next.value }  // the new folder itself
-        let later = polling ? next : Task.detached { watcher.next() }
-        try await Task.sleep(for: .milliseconds(100))
+        // inotify reports the new folder (and watches it from then on); polling sees files only.
+        if !polling { try await eventually { seen.contains(content("pages/new-folder")) } }
         FileManager.default.createFile(atPath: sandbox.content + "/pages/new-folder/page.md", contents: Data("---\ntitle: New\n---\n".utf8))
-        #expect(await later.value.contains(Watcher.Change(root: "content", path: "pages/new-folder/page.md")), "files in new folders are seen")
+        try await eventually { seen.contains(content("pages/new-folder/page.md")) }
+        let themeFile = sandbox.themes + "/default/static/style.css"
+        try Data((try String(contentsOfFile: themeFile, encoding: .utf8) + "\n/* edited */\n").utf8).write(to: URL(fileURLWithPath: themeFile))
+        try await eventually { seen.contains(Watcher.Change(root: "theme", path: "static/style.css")) }
+        #expect(!seen.all.contains { $0.path.contains(".swap") }, "hidden files are not changes")
         watcher.stop()
-        #expect(watcher.next().isEmpty)
+        await loop.value
+        #expect(watcher.next().isEmpty, "a stopped watcher returns at once")
+    }
+
+    final class Seen: @unchecked Sendable {
+        private let lock = NSLock()
+        private var changes = Set<Watcher.Change>()
+        func add(_ more: Set<Watcher.Change>) { lock.withLock { changes.formUnion(more) } }
+        func contains(_ change: Watcher.Change) -> Bool { lock.withLock { changes.contains(change) } }
+        var all: Set<Watcher.Change> { lock.withLock { changes } }
     }
 
     // MARK: rebuilds
