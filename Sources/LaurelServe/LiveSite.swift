@@ -2,15 +2,14 @@ import Foundation
 import LaurelSite
 import LaurelSources
 
-/// The portal as `laurel serve` shows it: the files of the last good build, in memory, and
-/// the problems of the latest sources. While there are errors every HTML page is the error
+/// The portal as `laurel serve` shows it: the files of the latest render of good sources, in
+/// memory, and the problems of the latest sources. While there are errors every HTML page is the error
 /// page; the files stay for when the sources are fixed (and for the theme's CSS meanwhile).
 /// Shared by the builder (one thread) and the server's connections.
 public final class LiveSite: @unchecked Sendable {
     private let lock = NSLock()
     private var files: [String: [UInt8]] = [:]
     private var problems: [Diagnostic] = []
-    private var built = false
     /// Goes up by one whenever what is served may have changed.
     private var version: UInt64 = 0
 
@@ -41,7 +40,6 @@ public final class LiveSite: @unchecked Sendable {
         lock.withLock {
             for path in files.keys where !written.contains(path) { files[path] = nil }
             problems = []
-            built = true
             version += 1
         }
     }
@@ -92,9 +90,6 @@ public final class LiveSite: @unchecked Sendable {
         let page = notFound ?? Array(ServedPages.notFound.utf8)
         return Answer(status: 404, contentType: ContentType.of("x.html"), body: page, path: path)
     }
-
-    /// Whether a build has finished (the first one can take seconds at 10,000 people).
-    public var hasBuilt: Bool { lock.withLock { built || !problems.isEmpty } }
 }
 
 /// Renders the whole portal straight into the live site (`SiteBuilder.build`'s sink).
