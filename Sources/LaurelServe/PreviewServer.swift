@@ -102,6 +102,10 @@ public final class PreviewServer: Sendable {
             }
             let raw = request.target.path(percentEncoded: true)
             if raw == ServedPages.changesEndpoint { return await changes(request) }
+            if raw == ServedPages.scriptEndpoint {
+                return HTTPResponse(statusCode: .ok, headers: [.contentType: ContentType.of("reload.js"), .cacheControl: "no-store"],
+                                    body: Data(ServedPages.reloadScript.utf8))
+            }
             if raw == ServedPages.versionEndpoint {
                 return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
                                     body: Data("\(site.currentVersion)\n".utf8))

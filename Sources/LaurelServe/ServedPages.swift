@@ -74,26 +74,35 @@ public enum ServedPages {
 
         """
 
-    /// The script asks whether `path` now answers something other than the bytes whose hash
-    /// is `hash` (one request held open up to 20 s at a time) and reloads when it does. No
-    /// framework, no WebSocket: it works wherever `fetch` does. A hidden tab lets go of its
-    /// request (browsers allow six connections to a server; each open tab's request holds one)
-    /// and asks again when shown. Any failure (the server stopped, an unexpected answer) waits
-    /// a second before asking again.
-    public static func reloadScript(path: String, hash: String) -> String {
-        let query = "?path=" + percentEncode(path) + "&since=" + hash
-        return "<script id=\"\(scriptMarker)\">(function(){var u=\(Escape.json(changesEndpoint + query)),c=null;"
-            + "function later(){setTimeout(ask,1000)}"
-            + "function ask(){if(document.hidden||c)return;c=new AbortController();"
-            + "fetch(u,{cache:\"no-store\",signal:c.signal}).then(function(r){return r.ok?r.text():\"\"}).then(function(t){c=null;"
-            + "t=t.trim();if(t===\"reload\"){location.reload()}else if(t===\"same\"){ask()}else{later()}})"
-            + ".catch(function(){var a=c&&c.signal.aborted;c=null;if(!a)later()})}"
-            + "document.addEventListener(\"visibilitychange\",function(){if(document.hidden){if(c)c.abort()}else{ask()}});ask()})();</script>"
+    /// The reload script, served at `scriptEndpoint` (a file, not inline: a theme may forbid
+    /// inline scripts with a Content-Security-Policy). It asks whether its page's path now
+    /// answers something other than the bytes whose hash the page carries (one request held
+    /// open up to 20 s at a time) and reloads when it does. No framework, no WebSocket: it
+    /// works wherever `fetch` does. A hidden tab lets go of its request (browsers allow six
+    /// connections to a server; each open tab's request holds one) and asks again when shown.
+    /// Any failure (the server stopped, an unexpected answer) waits a second before asking again.
+    public static let reloadScript = """
+        (function(){var s=document.currentScript;if(!s)return;
+        var u="\(changesEndpoint)?path="+encodeURIComponent(s.getAttribute("data-path"))+"&since="+encodeURIComponent(s.getAttribute("data-since")),c=null;
+        function later(){setTimeout(ask,1000)}
+        function ask(){if(document.hidden||c)return;c=new AbortController();
+        fetch(u,{cache:"no-store",signal:c.signal}).then(function(r){return r.ok?r.text():""}).then(function(t){c=null;
+        t=t.trim();if(t==="reload"){location.reload()}else if(t==="same"){ask()}else{later()}})
+        .catch(function(){var a=c&&c.signal.aborted;c=null;if(!a)later()})}
+        document.addEventListener("visibilitychange",function(){if(document.hidden){if(c)c.abort()}else{ask()}});ask()})();
+
+        """
+
+    public static let scriptEndpoint = "/__laurel/reload.js"
+
+    /// The element that loads the reload script for the page at `path` whose bytes hash to `hash`.
+    public static func scriptTag(path: String, hash: String) -> String {
+        "<script id=\"\(scriptMarker)\" src=\"\(scriptEndpoint)\" data-path=\"\(escape(path))\" data-since=\"\(escape(hash))\"></script>"
     }
 
     /// `html` with the reload script before its last `</body>` (or at its end).
     public static func inject(_ html: [UInt8], path: String, hash: String) -> [UInt8] {
-        let script = Array(reloadScript(path: path, hash: hash).utf8)
+        let script = Array(scriptTag(path: path, hash: hash).utf8)
         let close = Array("</body>".utf8)
         var at = html.count
         if html.count >= close.count {

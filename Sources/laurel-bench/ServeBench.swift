@@ -98,7 +98,7 @@ struct ServeBench {
     /// One edit, timed from the save to the refreshed page in hand.
     func sample(port: UInt16, page: String, marker: String, edit: () throws -> Void) throws -> Double {
         let before = try get(port, page)
-        guard let r = before.range(of: "since=") else { throw Failure(description: "\(page) has no reload script") }
+        guard let r = before.range(of: "data-since=\"") else { throw Failure(description: "\(page) has no reload script") }
         let hash = String(before[r.upperBound...].prefix(16))
         let key = page.dropFirst() + "index.html"
         let answered = DispatchSemaphore(value: 0)

@@ -64,9 +64,9 @@ struct ServeTests {
     func injection() {
         let html = Array("<html><body><p>x</p></body></html>\n".utf8)
         let out = String(decoding: ServedPages.inject(html, path: "tags/新</script>/index.html", hash: "00ff"), as: UTF8.self)
-        #expect(out.hasPrefix("<html><body><p>x</p><script id=\"\(ServedPages.scriptMarker)\">"))
-        #expect(out.hasSuffix("</script></body></html>\n"))
-        #expect(out.components(separatedBy: "</script>").count == 2, "the path cannot close the script early")
+        #expect(out == "<html><body><p>x</p><script id=\"\(ServedPages.scriptMarker)\" src=\"/__laurel/reload.js\" "
+                + "data-path=\"tags/新&lt;/script&gt;/index.html\" data-since=\"00ff\"></script></body></html>\n",
+                "the path is escaped: it cannot close the element early")
         let bare = String(decoding: ServedPages.inject(Array("no body".utf8), path: "x", hash: "1"), as: UTF8.self)
         #expect(bare.hasPrefix("no body<script"))
     }
@@ -257,6 +257,9 @@ struct ServeTests {
         #expect(home.status == 200)
         #expect(home.header("content-type") == "text/html; charset=utf-8")
         #expect(home.body.contains("id=\"\(ServedPages.scriptMarker)\""))
+        let script = try HTTP.get(port, ServedPages.scriptEndpoint)
+        #expect(script.status == 200 && script.header("content-type") == "text/javascript; charset=utf-8")
+        #expect(script.body.contains(ServedPages.changesEndpoint) && script.body.contains("location.reload()"))
         let css = try HTTP.get(port, "/theme/style.css")
         #expect(css.status == 200 && css.header("content-type") == "text/css; charset=utf-8")
         #expect(!css.body.contains(ServedPages.scriptMarker))
@@ -287,7 +290,7 @@ struct ServeTests {
         let page = "/training/first-call/"
         let first = try HTTP.get(port, page)
         #expect(first.status == 200)
-        let hash = try #require(first.body.range(of: "since=").map { String(first.body[$0.upperBound...].prefix(16)) })
+        let hash = try #require(first.body.range(of: "data-since=\"").map { String(first.body[$0.upperBound...].prefix(16)) })
 
         // The reload script's request is held open until the page changes.
         let waiting = Task.detached { try HTTP.get(port, "/__laurel/changes?path=training/first-call/index.html&since=\(hash)") }
