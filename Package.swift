@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         // CRM exports (laurel import): keeps quoted fields byte for byte, so physical lines can be counted.
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // laurel serve: a small HTTP server on Swift concurrency, no SwiftNIO to build.
+        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
     ],
     targets: [
         // libcmark, reached through pkg-config; only LaurelMarkdown imports it.
@@ -37,9 +39,14 @@ let package = Package(
             name: "LaurelImport",
             dependencies: ["LaurelSources", "LaurelSite", .product(name: "CSV", package: "CSV.swift"), .product(name: "Yams", package: "Yams")]
         ),
+        // laurel serve: the live preview (in-memory builds, the file watcher, the HTTP server).
+        .target(
+            name: "LaurelServe",
+            dependencies: ["LaurelSources", "LaurelSite", .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "FlyingSocks", package: "FlyingFox")]
+        ),
         .executableTarget(
             name: "laurel",
-            dependencies: ["LaurelSite", "LaurelImport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LaurelSite", "LaurelImport", "LaurelServe", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "laurel-bench",
@@ -50,7 +57,7 @@ let package = Package(
         .testTarget(
             name: "LaurelTests",
             dependencies: [
-                "LaurelSources", "LaurelPoints", "LaurelSite", "LaurelMarkdown", "LaurelImport",
+                "LaurelSources", "LaurelPoints", "LaurelSite", "LaurelMarkdown", "LaurelImport", "LaurelServe",
                 // FuzzRegressionTests replay saved fuzz inputs through the fuzz target's own logic.
                 "laurel-fuzz",
                 .product(name: "PropertyBased", package: "swift-property-based"),

@@ -55,17 +55,22 @@ public struct SiteStats: Sendable {
 /// Renders the portal: every page of docs/themes.md through the theme's templates, plus the
 /// export, feeds, sitemap and assets, in parallel, into a sink.
 public enum SiteBuilder {
-    public static func build(_ run: PortalRun, theme: Theme, contentAssets: [String: [UInt8]], jobs: Int, audience: Audience = .staff, sink: SiteSink) throws -> SiteStats {
+    /// `only`, when given, chooses the files to render by path (`laurel serve` renders what
+    /// an edit touched first); the others are skipped before any work is spent on them.
+    public static func build(_ run: PortalRun, theme: Theme, contentAssets: [String: [UInt8]], jobs: Int, audience: Audience = .staff, sink: SiteSink,
+                             only: (@Sendable (String) -> Bool)? = nil, cache: PointsRenderCache? = nil) throws -> SiteStats {
         guard let book = run.book else { return SiteStats() }
-        let site = SiteContext(sources: run.sources, book: book, theme: theme, audience: audience, jobs: jobs).withBodies(jobs: jobs)
+        let kept = cache?.kept
+        let site = SiteContext(sources: run.sources, book: book, theme: theme, audience: audience, jobs: jobs, scores: kept?.scores).withBodies(jobs: jobs)
         let sources = run.sources
-        let boards = site.boards(jobs: jobs)
+        let boards = kept?.boards ?? site.boards(jobs: jobs)
         let current = boards.first { $0.period == book.period && $0.category == nil }
             ?? Board(site.scores, sources, period: book.period, category: nil, asOf: book.asOf, nameOrder: Board.nameOrder(sources))
         let locale = site.locale
 
         var jobs_: [PageJob] = []
-        let analytics = Analytics(site, boards: boards, jobs: jobs)
+        let analytics = kept?.analytics ?? Analytics(site, boards: boards, jobs: jobs)
+        if kept == nil { cache?.keep(PointsRenderCache.Kept(scores: site.scores, boards: boards, analytics: analytics)) }
         jobs_.append(PageJob("", "home") { site.homePage(current, at: "").with(.honours, site.latestHonours(analytics, at: "")) })
         jobs_.append(PageJob(Address.tv, "tv") { site.tvPage(current, at: Address.tv).with(.honours, site.latestHonours(analytics, at: Address.tv)) })
         jobs_.append(PageJob(Address.people, "people") { site.peoplePage(at: Address.people, collation: Collation(locale)) })
@@ -150,16 +155,21 @@ public enum SiteBuilder {
         return Parallel.map(total, jobs: jobs) { k -> Result<Int, Error> in
             do {
                 if k < rawFiles.count {
+                    if let only, !only(rawFiles[k].path) { return .success(0) }
                     let bytes = rawFiles[k].bytes()
                     try sink.write(rawFiles[k].path, bytes)
                     return .success(bytes.count)
                 }
                 // The search index, in one job: it writes all its files (docs/search.md).
-                if k == rawFiles.count { return .success(searchFiles == 0 ? 0 : try SearchIndex.write(site, into: sink)) }
+                if k == rawFiles.count {
+                    if let only, !SearchIndex.files(site).contains(where: only) { return .success(0) }
+                    return .success(searchFiles == 0 ? 0 : try SearchIndex.write(site, into: sink))
+                }
                 let k = k - rawFiles.count - 1
                 if k < fixedJobs.count {
                     let job = fixedJobs[k]
                     guard let t = theme.pages[job.template] else { return .success(0) }
+                    if let only, !only(Address.file(job.address)) { return .success(0) }
                     let bytes = t.render(job.view(), locale: locale)
                     try sink.write(Address.file(job.address), bytes)
                     return .success(bytes.count)
@@ -169,6 +179,7 @@ public enum SiteBuilder {
                 var buffer = ByteWriter(capacity: 65_536)
                 for p in personChunks[k - fixedJobs.count] {
                     let id = sources.people[p].id
+                    if let only, !only(Address.file(Address.person(id))) && !only(Address.personFeed(id)) && !only(HistoryExport.path(id)) { continue }
                     buffer.removeAll()
                     t.render(site.withExportLink(site.personPage(p, support: support), HistoryExport.file), locale: locale, into: &buffer)
                     try sink.write(Address.file(Address.person(id)), buffer.bytes)
@@ -199,6 +210,24 @@ public enum SiteBuilder {
         stats.files = stats.pages + 2 * people + rawFiles.count + searchFiles
         return stats
     }
+}
+
+/// What rendering computes from the points alone, the score table, every leaderboard and the
+/// honour rolls (most of the time a render of a few pages takes at 10,000 people), kept
+/// between renders whose sources differ in pages/ only: `laurel serve` after an edit of
+/// Markdown. The caller keeps the promise: a new cache whenever anything but pages/ changed
+/// (ledger, YAML, theme, as-of, audience).
+public final class PointsRenderCache: @unchecked Sendable {
+    struct Kept: Sendable {
+        let scores: ScoreTable
+        let boards: [Board]
+        let analytics: Analytics
+    }
+    private let lock = NSLock()
+    private var stored: Kept?
+    public init() {}
+    var kept: Kept? { lock.withLock { stored } }
+    func keep(_ value: Kept) { lock.withLock { stored = value } }
 }
 
 /// Renders a whole portal into memory: for tests, the fuzzer and tools.

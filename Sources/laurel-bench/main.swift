@@ -47,6 +47,7 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("repeat"), help: "Runs of each command; the median is reported.") var repeatCount: Int = 3
     @Option(help: "Where synthetic departments and outputs are kept between runs.") var cache = ".laurel-bench"
     @Flag(help: "Also time `laurel build`: a full build, a rebuild with nothing changed, and a rebuild after one more day of ledger lines.") var build = false
+    @Flag(help: "Also time `laurel serve`: edit to refreshed page, for a Markdown page and for the ledger (docs/serve.md).") var serve = false
 
     static let asOf = "2026-11-28"
     static let nextDay = "2026-11-29"
@@ -64,6 +65,9 @@ struct Run: ParsableCommand {
         } ?? 0
         print("department: \(size.people) people, \(size.lines) ledger lines (\(ledgerBytes / 1_000_000) MB), \(size.pages) pages; laurel at \(laurel)")
         report("check", try samples(repeatCount) { try measure(laurel, ["check", "--content", folder, "--as-of", Run.asOf]) })
+        if serve {
+            try ServeBench(laurel: laurel, department: size.department, folder: folder, cache: cache, samples: max(3, repeatCount), asOf: Run.asOf).run()
+        }
         guard build else { return }
 
         // Full builds, each into a new output (deleting tens of thousands of files just before

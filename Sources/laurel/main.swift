@@ -26,7 +26,7 @@ struct Laurel: ParsableCommand {
           laurel check --content Content
           laurel build --content Content --output public --as-of 2026-11-28
         """,
-        subcommands: [Check.self, Build.self, Rollback.self, Import.self, New.self, WhatIfCommand.self]
+        subcommands: [Check.self, Build.self, Rollback.self, Serve.self, Import.self, New.self, WhatIfCommand.self]
     )
 }
 

@@ -30,13 +30,14 @@ struct SiteContext: Sendable {
     let personURLs: [[String]]
     let teamURLs: [[String]]
 
-    init(sources: PortalSources, book: PointsBook, theme: Theme, audience: Audience = .staff, jobs: Int = 1) {
+    /// `scores`, when given, is this book's table, kept from an earlier render (`PointsRenderCache`).
+    init(sources: PortalSources, book: PointsBook, theme: Theme, audience: Audience = .staff, jobs: Int = 1, scores: ScoreTable? = nil) {
         self.sources = sources
         self.book = book
         self.theme = theme
         self.audience = audience
         locale = sources.settings.locale
-        scores = ScoreTable(sources: sources, book: book, jobs: jobs)
+        self.scores = scores ?? ScoreTable(sources: sources, book: book, jobs: jobs)
         var published: [String: Int] = [:]
         for (i, page) in sources.pages.enumerated() where !page.draft && (page.date.map { $0 <= book.asOf } ?? true) {
             published[page.path] = i
