@@ -1,0 +1,131 @@
+import LaurelPoints
+import LaurelSources
+
+/// The fingerprint of a person's three files (their page, their feed and their history CSV):
+/// everything `personPage`, `personFeed` and `HistoryExport.write` read that is not already in
+/// the sources salt (the roster, rules, rewards, titles, teams, pages, settings, theme, as-of).
+///
+/// Each value below is named after the line of the page builders that reads it; a new read in
+/// those builders needs a new line here (and `DependencyRecord.version` raised). The
+/// incremental tests build over random changes both ways and compare every byte.
+struct PersonInputs: Sendable {
+    let salt: UInt64
+    /// Per ledger file, a hash of its path (`ledger/PATH:LINE` sources).
+    let fileHashes: [UInt64]
+
+    init(_ site: SiteContext, reuse: RenderReuse) {
+        var words = FingerprintWriter()
+        words.word(reuse.sourcesSalt)
+        words.text("person")
+        // Board links and labels by period (`support.periodLabels`, `periodLinks`).
+        for kind in PeriodKind.allCases {
+            let periods = site.scores.periods(kind, asOf: site.book.asOf)
+            words.int(periods.count)
+            for p in periods { words.period(p) }
+        }
+        salt = words.value
+        fileHashes = site.sourcePrefixes.map { ContentHash.of(Array($0.utf8)) }
+    }
+
+    func fingerprint(_ p: Int, _ site: SiteContext, support: PersonPageSupport, into words: inout FingerprintWriter) -> UInt64 {
+        words.reset()
+        words.word(salt)
+        words.int(p)
+        let book = site.book
+        let account = book.accounts[p]
+        let entries = site.sources.ledger.entries
+        let outcomes = book.outcomes
+        // The summary.
+        words.int64(account.balance)
+        words.int64(account.lifetime)
+        words.int(account.title ?? -1)
+        words.int64(account.score(in: book.period))
+        words.int(book.ranks[p] ?? -1)
+        words.int(account.badges.count)
+        for badge in account.badges {
+            words.int(badge.badge)
+            words.day(badge.day)
+        }
+        // Scores by period, with the rank on each period's board.
+        words.int(account.scores.count)
+        for item in account.scores {
+            words.period(item.period)
+            words.int64(item.points)
+            words.int32(support.ranks[item.period]?[p] ?? 0)
+        }
+        // The history (page, feed and CSV): every entry with its outcome, the entries it
+        // reverses or is reversed by, and the target bonuses.
+        words.int(account.entries.count)
+        for i in account.entries {
+            let e = entries[Int(i)]
+            let o = outcomes[Int(i)]
+            entry(e, into: &words)
+            words.int32(e.subject)
+            words.int64(e.points)
+            words.int64(e.amount)
+            words.int64(e.qty)
+            words.bytes(e.id >= 0 ? support.text(e.idStart, Int32(e.idLength)) : nil)
+            words.bytes(support.text(e.memoStart, e.memoLength))
+            words.int64(o.points)
+            words.int64(o.capped)
+            words.int(Int(o.ruleVersion))
+            if o.isReversed {
+                words.bool(true)
+                entry(entries[Int(o.reversedBy)], into: &words)
+            } else {
+                words.bool(false)
+            }
+            if e.verb == .reverse, e.subject >= 0 {
+                entry(entries[Int(e.subject)], into: &words)
+                words.int64(book.reversalEffect(of: Int(e.subject), in: entries))
+            }
+        }
+        words.int(account.bonuses.count)
+        for t in account.bonuses {
+            guard let bonus = book.bonuses[Int(t)] else {
+                words.int(-1)
+                continue
+            }
+            words.int(Int(t))
+            words.int32(bonus.rule)
+            words.int(Int(bonus.version))
+            words.period(bonus.period)
+            words.int64(bonus.target)
+            words.int64(bonus.metric)
+            words.int64(bonus.points)
+        }
+        // Lots (the page shows the available ones, with where each came from) and expiry.
+        words.int(account.lots.count)
+        for lot in account.lots {
+            words.int64(lot.points)
+            words.int64(lot.remaining)
+            words.int32(lot.origin)
+            words.day(lot.date)
+            words.int32(lot.lastValidSerial)
+            words.bool(lot.cancelled)
+            if lot.origin >= 0 { entry(entries[Int(lot.origin)], into: &words) }
+        }
+        words.int(account.expiring.count)
+        for group in account.expiring {
+            words.int32(group.lastValid?.serial ?? Int32.max)
+            words.int64(group.points)
+        }
+        // What depends on others too: rewards within reach (stock used by everyone) and
+        // guidance (the team's averages), as the page shows them.
+        var views = ViewDigest(capacity: 1024)
+        let (affordable, nextTier) = site.rewardsWithin(p, support: support)
+        words.word(views.digest(View([(.affordable, .list(affordable))]), salt: 1))
+        words.word(nextTier.map { views.digest($0, salt: 2) } ?? 0)
+        words.word(views.digest(View([(.guidance, .list(site.guidance(p, support: support, at: Address.person(site.sources.people[p].id))))]), salt: 3))
+        return words.value
+    }
+
+    /// Where an entry is and what it is: its date, verb and `ledger/PATH:LINE`.
+    @inline(__always)
+    private func entry(_ e: LedgerEntry, into words: inout FingerprintWriter) {
+        words.day(e.date)
+        words.int(Int(e.verb.rawValue))
+        words.word(Int(e.file) < fileHashes.count ? fileHashes[Int(e.file)] : 0)
+        words.int32(e.line)
+    }
+}
