@@ -213,26 +213,17 @@ struct Build: ParsableCommand {
             report.write(output: output)
             throw CommandFailure(message: "\(error)")
         }
-        // Incremental unless --force, or the build published now has no usable dependency record.
-        let previous: DependencyRecord?
-        if force {
-            previous = nil
-            report.fullRender = "--force"
-        } else {
-            switch publisher.previousRecord {
-            case .success(let record): previous = record
-            case .failure(let why):
-                previous = nil
-                report.fullRender = why.description
-            }
-        }
-        let reuse = RenderReuse(inputs: renderInputs, theme: theme, previous: previous)
+        let reuse: RenderReuse
         let stats: SiteStats
         do {
             progress.step("rendering \(run.sources.people.count) people")
-            stats = try times.measure("render") {
-                try SiteBuilder.build(run, theme: theme, contentAssets: assets, jobs: options.jobs, audience: audience, sink: publisher, reuse: reuse)
+            let outcome = try times.measure("render") {
+                try IncrementalBuild.render(run, theme: theme, contentAssets: assets, jobs: options.jobs, audience: audience,
+                                            inputs: renderInputs, force: force, into: publisher)
             }
+            stats = outcome.stats
+            reuse = outcome.reuse
+            report.fullRender = outcome.fullRender
             progress.step("publishing")
             try times.measure("publish") { try publisher.commit(record: reuse.record) }
         } catch {
