@@ -79,7 +79,13 @@ public enum SiteBuilder {
         let analytics = Analytics(site, boards: boards, jobs: jobs)
         jobs_.append(PageJob("", "home") { site.homePage(current, at: "").with(.honours, site.latestHonours(analytics, at: "")) })
         jobs_.append(PageJob(Address.tv, "tv") { site.tvPage(current, at: Address.tv).with(.honours, site.latestHonours(analytics, at: Address.tv)) })
-        jobs_.append(PageJob(Address.people, "people") { site.peoplePage(at: Address.people, collation: Collation(locale)) })
+        // The people index shows, of the engine's figures, each person's title only.
+        let titles: PageInputs = reuse == nil ? .ledger : .shows({
+            var words = FingerprintWriter()
+            for account in book.accounts { words.int(account.title ?? -1) }
+            return words.value
+        }())
+        jobs_.append(PageJob(Address.people, "people", inputs: titles) { site.peoplePage(at: Address.people, collation: Collation(locale)) })
         for t in sources.teams.indices {
             jobs_.append(PageJob(Address.team(sources.teams[t].id), "team") { site.teamPage(t, board: current, at: Address.team(sources.teams[t].id)) })
         }

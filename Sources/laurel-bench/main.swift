@@ -47,6 +47,9 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("repeat"), help: "Runs of each command; the median is reported.") var repeatCount: Int = 3
     @Option(help: "Where synthetic departments and outputs are kept between runs.") var cache = ".laurel-bench"
     @Flag(help: "Also time `laurel build`: a full build, a rebuild with nothing changed, and a rebuild after one more day of ledger lines.") var build = false
+    @Flag(help: "Also time incremental builds: full, nothing changed, one entry, one day of entries (IncrementalBench.swift).") var incremental = false
+    @Option(help: "Entries in the one-day change of --incremental.") var dayEntries = 3_000
+    @Option(help: "Where --incremental builds its output (a RAM disk such as /dev/shm/laurel-bench measures laurel, not ext4).") var incrementalOutputs: String?
 
     static let asOf = "2026-11-28"
     static let nextDay = "2026-11-29"
@@ -64,6 +67,12 @@ struct Run: ParsableCommand {
         } ?? 0
         print("department: \(size.people) people, \(size.lines) ledger lines (\(ledgerBytes / 1_000_000) MB), \(size.pages) pages; laurel at \(laurel)")
         report("check", try samples(repeatCount) { try measure(laurel, ["check", "--content", folder, "--as-of", Run.asOf]) })
+        if incremental {
+            let outputs = (incrementalOutputs ?? cache) + "/incremental-\(ProcessInfo.processInfo.processIdentifier)"
+            try fm.createDirectory(atPath: outputs, withIntermediateDirectories: true)
+            try incrementalCases(laurel: laurel, folder: folder, outputs: outputs)
+            try? fm.removeItem(atPath: outputs)
+        }
         guard build else { return }
 
         // Full builds, each into a new output (deleting tens of thousands of files just before

@@ -17,6 +17,11 @@ struct PersonInputs: Sendable {
         var words = FingerprintWriter()
         words.word(reuse.sourcesSalt)
         words.text("person")
+        // Rewards within reach (`rewardsWithin`): stock used by everyone; with the person's
+        // balance and lifetime below, and costs and titles in the sources salt, that is all
+        // `isAvailable` and the costs compare.
+        words.int(site.book.stockUsed.count)
+        for used in site.book.stockUsed { words.int64(used) }
         // Board links and labels by period (`support.periodLabels`, `periodLinks`).
         for kind in PeriodKind.allCases {
             let periods = site.scores.periods(kind, asOf: site.book.asOf)
@@ -110,12 +115,9 @@ struct PersonInputs: Sendable {
             words.int32(group.lastValid?.serial ?? Int32.max)
             words.int64(group.points)
         }
-        // What depends on others too: rewards within reach (stock used by everyone) and
-        // guidance (the team's averages), as the page shows them.
+        // Guidance depends on the team's averages (everyone's points): the guidance itself,
+        // as the page shows it.
         var views = ViewDigest(capacity: 1024)
-        let (affordable, nextTier) = site.rewardsWithin(p, support: support)
-        words.word(views.digest(View([(.affordable, .list(affordable))]), salt: 1))
-        words.word(nextTier.map { views.digest($0, salt: 2) } ?? 0)
         words.word(views.digest(View([(.guidance, .list(site.guidance(p, support: support, at: Address.person(site.sources.people[p].id))))]), salt: 3))
         return words.value
     }

@@ -40,6 +40,8 @@ enum PageInputs: Sendable {
     case sources
     /// Everything, the ledger included.
     case ledger
+    /// The sources, and figures of the engine hashed by the page's builder (`FingerprintWriter`).
+    case shows(UInt64)
     /// One leaderboard: its rows, and the periods it links to.
     case board(Board, isCurrent: Bool, all: [Period])
 }
@@ -115,6 +117,10 @@ public final class RenderReuse: @unchecked Sendable {
         switch inputs {
         case .sources: words.word(sourcesSalt)
         case .ledger: words.word(ledgerSalt)
+        case .shows(let figures):
+            words.word(sourcesSalt)
+            words.text("shows")
+            words.word(figures)
         case .board(let board, let isCurrent, let all):
             words.word(sourcesSalt)
             words.text("board")
