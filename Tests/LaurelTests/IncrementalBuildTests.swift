@@ -212,6 +212,21 @@ struct IncrementalBuildTests {
         #expect(next.reuse.reused > 0)
     }
 
+    @Test("after laurel rollback, the next build compares with the build shown now and is still exact")
+    func afterRollback() throws {
+        let scratch = try Scratch()
+        let output = scratch.root + "/public"
+        try scratch.build(output)
+        try scratch.append("2026-06-30 earn zhou-min deal-won amount:50000 id:inc-rb\n", to: "ledger/2026-Q2.ledger")
+        try scratch.build(output)
+        _ = try Publisher.rollback(output: output)
+        // The sources still have the new line: the portal shown lacks it, the next build adds it.
+        let next = try scratch.build(output)
+        #expect(next.fullRender.isEmpty)
+        #expect(next.reuse.reused > 0)
+        Tree.expectSame(Tree.contents(output), try scratch.reference(), "the build after a rollback")
+    }
+
     @Test("the record is deterministic and reads back as written; damage is reported, not guessed around")
     func recordRoundTrip() throws {
         let record = DependencyRecord(fingerprints: ["index.html": 0x0123_4567_89AB_CDEF, "people/a b/index.html": 42, "z.css": UInt64.max])
