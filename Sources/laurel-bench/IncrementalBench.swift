@@ -17,7 +17,8 @@ extension Run {
             let copy = cache + "/incremental-\(name)-p\(size.people)-l\(size.lines)-s\(size.seed)"
             if !fm.fileExists(atPath: copy + "/portal.yaml") {
                 try? fm.removeItem(atPath: copy)
-                try fm.copyItem(atPath: folder, toPath: copy)
+                // The department itself, not a link to it: the copy gets the new lines.
+                try fm.copyItem(atPath: URL(fileURLWithPath: folder).resolvingSymlinksInPath().path, toPath: copy)
                 var lines = ""
                 for i in 0..<entries {
                     let person = size.department.personId((i * 7919) % size.people)
