@@ -213,28 +213,28 @@ public enum SiteBuilder {
                 var words = FingerprintWriter()
                 for p in personChunks[k - fixedJobs.count] {
                     let id = sources.people[p].id
-                    // The person's three files share one fingerprint (`PersonInputs`).
-                    let inputs = personInputs.map { $0.fingerprint(p, site, support: support, into: &words) }
-                    func unchanged(_ path: String) -> Bool {
-                        guard let reuse, let inputs else { return false }
-                        return reuse.reuse(path, inputs, sink: sink)
+                    // The page's fingerprint, and the feed's and CSV's (`PersonInputs`).
+                    let inputs = personInputs.map { $0.fingerprints(p, site, support: support, into: &words) }
+                    func unchanged(_ path: String, _ fingerprint: UInt64?) -> Bool {
+                        guard let reuse, let fingerprint else { return false }
+                        return reuse.reuse(path, fingerprint, sink: sink)
                     }
                     let page = Address.file(Address.person(id))
-                    if !unchanged(page) {
+                    if !unchanged(page, inputs?.page) {
                         buffer.removeAll()
                         t.render(site.withExportLink(site.personPage(p, support: support), HistoryExport.file), locale: locale, into: &buffer)
                         try sink.write(page, buffer.bytes)
                         written += buffer.count
                     }
                     let feed = Address.personFeed(id)
-                    if !unchanged(feed) {
+                    if !unchanged(feed, inputs?.history) {
                         buffer.removeAll()
                         site.personFeed(p, support: support, into: &buffer)
                         try sink.write(feed, buffer.bytes)
                         written += buffer.count
                     }
                     let history = HistoryExport.path(id)
-                    if !unchanged(history) {
+                    if !unchanged(history, inputs?.history) {
                         buffer.removeAll()
                         historyExport.write(p, site, support: support, into: &buffer)
                         try sink.write(history, buffer.bytes)

@@ -1,15 +1,19 @@
 import LaurelPoints
 import LaurelSources
 
-/// The fingerprint of a person's three files (their page, their feed and their history CSV):
+/// The fingerprints of a person's three files (their page, their feed and their history CSV):
 /// everything `personPage`, `personFeed` and `HistoryExport.write` read that is not already in
 /// the sources salt (the roster, rules, rewards, titles, teams, pages, settings, theme, as-of).
+/// The feed and the CSV show only the person's entries and bonuses: they have a fingerprint of
+/// their own, so that a rank moved by someone else's points re-renders the page alone.
 ///
 /// Each value below is named after the line of the page builders that reads it; a new read in
 /// those builders needs a new line here (and `DependencyRecord.version` raised). The
 /// incremental tests build over random changes both ways and compare every byte.
 struct PersonInputs: Sendable {
     let salt: UInt64
+    /// What the feed and the CSV start from: the sources salt only.
+    let historySalt: UInt64
     /// Per ledger file, a hash of its path (`ledger/PATH:LINE` sources).
     let fileHashes: [UInt64]
 
@@ -29,35 +33,25 @@ struct PersonInputs: Sendable {
             for p in periods { words.period(p) }
         }
         salt = words.value
+        var history = FingerprintWriter()
+        history.word(reuse.sourcesSalt)
+        history.text("person history")
+        historySalt = history.value
         fileHashes = site.sourcePrefixes.map { ContentHash.of(Array($0.utf8)) }
     }
 
-    func fingerprint(_ p: Int, _ site: SiteContext, support: PersonPageSupport, into words: inout FingerprintWriter) -> UInt64 {
+    /// The fingerprints of person `p`'s files: `history` for the feed and `history.csv`, which
+    /// show only the person's entries and bonuses (with names, labels and settings from the
+    /// sources salt), and `page` for the page, which shows those and much more (ranks, lots,
+    /// guidance …).
+    func fingerprints(_ p: Int, _ site: SiteContext, support: PersonPageSupport, into words: inout FingerprintWriter) -> (page: UInt64, history: UInt64) {
         words.reset()
-        words.word(salt)
+        words.word(historySalt)
         words.int(p)
         let book = site.book
         let account = book.accounts[p]
         let entries = site.sources.ledger.entries
         let outcomes = book.outcomes
-        // The summary.
-        words.int64(account.balance)
-        words.int64(account.lifetime)
-        words.int(account.title ?? -1)
-        words.int64(account.score(in: book.period))
-        words.int(book.ranks[p] ?? -1)
-        words.int(account.badges.count)
-        for badge in account.badges {
-            words.int(badge.badge)
-            words.day(badge.day)
-        }
-        // Scores by period, with the rank on each period's board.
-        words.int(account.scores.count)
-        for item in account.scores {
-            words.period(item.period)
-            words.int64(item.points)
-            words.int32(support.ranks[item.period]?[p] ?? 0)
-        }
         // The history (page, feed and CSV): every entry with its outcome, the entries it
         // reverses or is reversed by, and the target bonuses.
         words.int(account.entries.count)
@@ -99,6 +93,27 @@ struct PersonInputs: Sendable {
             words.int64(bonus.metric)
             words.int64(bonus.points)
         }
+        let history = words.value
+        // The page: the history above, and the rest of what it shows.
+        words.word(salt)
+        // The summary.
+        words.int64(account.balance)
+        words.int64(account.lifetime)
+        words.int(account.title ?? -1)
+        words.int64(account.score(in: book.period))
+        words.int(book.ranks[p] ?? -1)
+        words.int(account.badges.count)
+        for badge in account.badges {
+            words.int(badge.badge)
+            words.day(badge.day)
+        }
+        // Scores by period, with the rank on each period's board.
+        words.int(account.scores.count)
+        for item in account.scores {
+            words.period(item.period)
+            words.int64(item.points)
+            words.int32(support.ranks[item.period]?[p] ?? 0)
+        }
         // Lots (the page shows the available ones, with where each came from) and expiry.
         words.int(account.lots.count)
         for lot in account.lots {
@@ -119,7 +134,7 @@ struct PersonInputs: Sendable {
         // as the page shows it.
         var views = ViewDigest(capacity: 1024)
         words.word(views.digest(View([(.guidance, .list(site.guidance(p, support: support, at: Address.person(site.sources.people[p].id))))]), salt: 3))
-        return words.value
+        return (words.value, history)
     }
 
     /// Where an entry is and what it is: its date, verb and `ledger/PATH:LINE`.
