@@ -48,6 +48,9 @@ struct Run: ParsableCommand {
     @Option(help: "Where synthetic departments and outputs are kept between runs.") var cache = ".laurel-bench"
     @Flag(help: "Also time `laurel build`: a full build, a rebuild with nothing changed, and a rebuild after one more day of ledger lines.") var build = false
     @Flag(help: "Also time `laurel serve`: edit to refreshed page, for a Markdown page and for the ledger (docs/serve.md).") var serve = false
+    @Flag(help: "Also time incremental builds: full, nothing changed, one entry, one day of entries (IncrementalBench.swift).") var incremental = false
+    @Option(help: "Entries in the one-day change of --incremental.") var dayEntries = 3_000
+    @Option(help: "Where --incremental builds its output (a RAM disk such as /dev/shm/laurel-bench measures laurel, not ext4).") var incrementalOutputs: String?
 
     static let asOf = "2026-11-28"
     static let nextDay = "2026-11-29"
@@ -67,6 +70,12 @@ struct Run: ParsableCommand {
         report("check", try samples(repeatCount) { try measure(laurel, ["check", "--content", folder, "--as-of", Run.asOf]) })
         if serve {
             try ServeBench(laurel: laurel, department: size.department, folder: folder, cache: cache, samples: max(3, repeatCount), asOf: Run.asOf).run()
+        }
+        if incremental {
+            let outputs = (incrementalOutputs ?? cache) + "/incremental-\(ProcessInfo.processInfo.processIdentifier)"
+            try fm.createDirectory(atPath: outputs, withIntermediateDirectories: true)
+            try incrementalCases(laurel: laurel, folder: folder, outputs: outputs)
+            try? fm.removeItem(atPath: outputs)
         }
         guard build else { return }
 

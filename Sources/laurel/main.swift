@@ -150,7 +150,7 @@ struct Build: ParsableCommand {
     @Flag(name: .long, help: "If another build of the same output is running, wait for it instead of exiting with status 3.")
     var wait = false
 
-    @Flag(name: .long, help: "Build even when nothing changed since the last build.")
+    @Flag(name: .long, help: "Build even when nothing changed since the last build, and render every page instead of reusing the unchanged ones (docs/incremental.md).")
     var force = false
 
     @Option(name: .long, help: ArgumentHelp("Who the portal is for: staff (the open portal) or managers (the staff portal plus the pages that evaluate the scheme, for an output behind access control; docs/operations.md).", valueName: "staff|managers"))
@@ -179,6 +179,7 @@ struct Build: ParsableCommand {
             throw error
         }
         let asOf = options.asOfChoice.resolved(for: tree)
+        let renderInputs = RenderInputs(tree: tree, asOf: asOf, audience: audience, build: Build.identity())
         let fingerprint = ContentHash.hex(Build.fingerprint(tree: tree, themes: themes, theme: theme, asOf: asOf, audience: audience))
         var report = BuildReport(status: .failed)
         report.asOf = asOf.description
@@ -222,14 +223,19 @@ struct Build: ParsableCommand {
             report.write(output: output)
             throw CommandFailure(message: "\(error)")
         }
+        let reuse: RenderReuse
         let stats: SiteStats
         do {
             progress.step("rendering \(run.sources.people.count) people")
-            stats = try times.measure("render") {
-                try SiteBuilder.build(run, theme: theme, contentAssets: assets, jobs: options.jobs, audience: audience, sink: publisher)
+            let outcome = try times.measure("render") {
+                try IncrementalBuild.render(run, theme: theme, contentAssets: assets, jobs: options.jobs, audience: audience,
+                                            inputs: renderInputs, force: force, into: publisher)
             }
+            stats = outcome.stats
+            reuse = outcome.reuse
+            report.fullRender = outcome.fullRender
             progress.step("publishing")
-            try times.measure("publish") { try publisher.commit() }
+            try times.measure("publish") { try publisher.commit(record: reuse.record) }
         } catch {
             publisher.abandon()
             report.stages = times.stages
@@ -241,11 +247,13 @@ struct Build: ParsableCommand {
         report.pages = stats.pages
         report.written = publisher.written
         report.unchanged = publisher.unchanged
+        report.rendered = reuse.rendered
+        report.reused = reuse.reused
         report.build = publisher.folder
         report.stages = times.stages
         report.write(output: output)
         if !options.quiet {
-            print("built \(stats.pages) pages for \(run.sources.people.count) people and \(run.sources.ledger.entries.count) entries as of \(run.asOf): \(publisher.written) files written, \(publisher.unchanged) unchanged, \(report.warnings) warnings (\(times.summary))")
+            print("built \(stats.pages) pages for \(run.sources.people.count) people and \(run.sources.ledger.entries.count) entries as of \(run.asOf): \(publisher.written) files written, \(publisher.unchanged) unchanged, \(reuse.reused) not rendered\(report.fullRender.isEmpty ? "" : " (full render: \(report.fullRender))"), \(report.warnings) warnings (\(times.summary))")
             print("open \(output)/index.html")
         }
         // The portal is published and reported: skip freeing the department value by value (a
@@ -259,11 +267,7 @@ struct Build: ParsableCommand {
     /// output.
     static func fingerprint(tree: SourceTree, themes: String, theme: String, asOf: Day, audience: Audience) -> UInt64 {
         var hash = ContentHash()
-        hash.update("laurel \(Laurel.version)\u{0}\(asOf)\u{0}\(theme)\u{0}\(audience.rawValue)\u{0}")
-        var executable = stat()
-        if let path = Bundle.main.executablePath, stat(path, &executable) == 0 {
-            hash.update("\(executable.st_size) \(executable.st_mtim.tv_sec).\(executable.st_mtim.tv_nsec)\u{0}")
-        }
+        hash.update("\(identity())\u{0}\(asOf)\u{0}\(theme)\u{0}\(audience.rawValue)\u{0}")
         for path in tree.files.keys.sorted() {
             hash.update(path + "\u{0}")
             hash.update(tree.files[path] ?? [])
@@ -275,6 +279,14 @@ struct Build: ParsableCommand {
             }
         }
         return hash.value
+    }
+
+    /// This laurel: its version, and the size and time of its executable (a new laurel renders
+    /// everything again, even under the same version).
+    static func identity() -> String {
+        var executable = stat()
+        guard let path = Bundle.main.executablePath, stat(path, &executable) == 0 else { return "laurel \(Laurel.version)" }
+        return "laurel \(Laurel.version) \(executable.st_size) \(executable.st_mtim.tv_sec).\(executable.st_mtim.tv_nsec)"
     }
 }
 

@@ -61,6 +61,11 @@ public struct BuildReport: Sendable {
     public var pages = 0
     public var written = 0
     public var unchanged = 0
+    /// Files rendered, and files taken from the previous build without rendering (docs/incremental.md).
+    public var rendered = 0
+    public var reused = 0
+    /// Why every page was rendered ("--force", "no dependency record" …); empty for an incremental build.
+    public var fullRender: String = ""
     public var errors = 0
     public var warnings = 0
     public var build: String = ""
@@ -81,6 +86,9 @@ public struct BuildReport: Sendable {
           "pages": \(pages),
           "written": \(written),
           "unchanged": \(unchanged),
+          "rendered": \(rendered),
+          "reused": \(reused),
+          "fullRender": \(Escape.json(fullRender)),
           "errors": \(errors),
           "warnings": \(warnings),
           "build": \(Escape.json(build)),

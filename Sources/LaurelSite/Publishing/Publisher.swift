@@ -68,6 +68,7 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         }.max() ?? 0) + 1
         folder = builds + "/b" + String(format: "%06d", next)
         try? fm.removeItem(atPath: folder)
+        try? fm.removeItem(atPath: DependencyRecord.path(ofBuild: folder))
         do {
             try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
@@ -136,6 +137,9 @@ public final class Publisher: SiteSink, @unchecked Sendable {
             try makeFolder(String(path[..<slash]))
         }
         let hash = ContentHash.of(bytes)
+        // A path kept (hard-linked) and then written after all must not write through the
+        // link into the previous build's file.
+        if lock.withLock({ manifest[path] != nil }) { unlinkat(folderFD, path, 0) }
         if previousFD >= 0, let old = previousManifest[path], old.size == bytes.count, old.hash == hash,
            linkat(previousFD, path, folderFD, path, 0) == 0 {
             record(path, bytes.count, hash, changed: false)
@@ -143,6 +147,24 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         }
         try Publisher.writeFile(path, in: folderFD, shown: folder, bytes)
         record(path, bytes.count, hash, changed: true)
+    }
+
+    /// Hard-links `path` from the previous build, as it is there (an incremental build's
+    /// unchanged file, docs/incremental.md). False when the previous build has no such file.
+    public func keep(_ path: String) -> Bool {
+        guard previousFD >= 0, Publisher.isSafe(path), let old = previousManifest[path] else { return false }
+        if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            guard (try? makeFolder(String(path[..<slash]))) != nil else { return false }
+        }
+        guard linkat(previousFD, path, folderFD, path, 0) == 0 else { return false }
+        record(path, old.size, old.hash, changed: false)
+        return true
+    }
+
+    /// The dependency record of the build published now, if it has a usable one.
+    public var previousRecord: Result<DependencyRecord, DependencyRecord.Unusable> {
+        guard let previousFolder else { return .failure(.missing) }
+        return DependencyRecord.read(ofBuild: previousFolder)
     }
 
     private func record(_ path: String, _ size: Int, _ hash: UInt64, changed: Bool) {
@@ -206,7 +228,7 @@ public final class Publisher: SiteSink, @unchecked Sendable {
 
     /// Makes the new build the published one with one rename, then removes builds older than
     /// the previous one.
-    public func commit() throws(Failure) {
+    public func commit(record: DependencyRecord? = nil) throws(Failure) {
         // `HASH SIZE PATH` per line, in path order, written as bytes (100,000 lines at 50,000 people).
         var lines = ByteWriter(capacity: manifest.count * 64 + 64)
         let digits: StaticString = "0123456789abcdef"
@@ -223,6 +245,11 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         FaultPoint.beforeManifest.reach()
         do {
             try Publisher.writeFile(folder + ".manifest", lines.bytes)
+            // Written before the switch: a published build always has its record (or none,
+            // when it was built without one, which makes the next build a full render).
+            if let record {
+                try record.bytes.withUnsafeBufferPointer { try Publisher.writeFile(DependencyRecord.path(ofBuild: folder), $0) }
+            }
         } catch {
             throw Failure.io("cannot write the build manifest: \(error)")
         }
@@ -250,7 +277,8 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         let builds = home + "/builds"
         let keep = Set(keeping.map { URL(fileURLWithPath: $0).lastPathComponent })
         for name in (try? FileManager.default.contentsOfDirectory(atPath: builds)) ?? [] {
-            let base = name.hasSuffix(".manifest") ? String(name.dropLast(".manifest".count)) : name
+            let base = name.hasSuffix(".manifest") ? String(name.dropLast(".manifest".count))
+                : name.hasSuffix(".deps") ? String(name.dropLast(".deps".count)) : name
             if !keep.contains(base) { try? FileManager.default.removeItem(atPath: builds + "/" + name) }
         }
     }
@@ -259,6 +287,7 @@ public final class Publisher: SiteSink, @unchecked Sendable {
     public func abandon() {
         try? FileManager.default.removeItem(atPath: folder)
         try? FileManager.default.removeItem(atPath: folder + ".manifest")
+        try? FileManager.default.removeItem(atPath: DependencyRecord.path(ofBuild: folder))
     }
 
     /// Points the output back at the build before the current one.
@@ -267,7 +296,7 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         let builds = home(of: output) + "/builds"
         guard let current = currentBuild(output: output) else { throw Failure.io("\(output) is not a build published by laurel") }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: builds)) ?? [])
-            .filter { $0.hasPrefix("b") && !$0.hasSuffix(".manifest") }.sorted()
+            .filter { $0.hasPrefix("b") && !$0.hasSuffix(".manifest") && !$0.hasSuffix(".deps") }.sorted()
         let currentName = URL(fileURLWithPath: current).lastPathComponent
         guard let i = names.firstIndex(of: currentName), i > 0 else { throw Failure.io("no earlier build of \(output) is kept") }
         let previous = builds + "/" + names[i - 1]

@@ -12,6 +12,9 @@ public struct Theme: Sendable {
     public let strings: [String: String]
     /// Files copied to `theme/` in the output, by path relative to the theme's `static/`.
     public let assets: [(path: String, bytes: [UInt8])]
+    /// A hash of everything the theme renders with: its templates (after inheritance), UI
+    /// strings and static files. Part of every page's render fingerprint (docs/incremental.md).
+    public let fingerprint: UInt64
 
     /// The page templates every theme must provide (after inheritance).
     public static let pageTemplates = ["home", "person", "people", "team", "leaderboard", "leaderboards", "rewards", "reward",
@@ -97,8 +100,23 @@ public struct Theme: Sendable {
             }
         }
         guard diagnostics.isEmpty else { return (nil, Array(Set(diagnostics)).sorted()) }
+        var hash = ContentHash()
+        hash.update("theme \(name) \(locale.rawValue)\u{0}")
+        for key in templateSources.keys.sorted() {
+            hash.update("t \(key)\u{0}\(templateSources[key]?.text.utf8.count ?? 0)\u{0}")
+            hash.update(templateSources[key]?.text ?? "")
+        }
+        for key in strings.keys.sorted() {
+            let value = strings[key] ?? ""
+            hash.update("s \(key.utf8.count) \(key) \(value.utf8.count)\u{0}")
+            hash.update(value)
+        }
+        for key in assets.keys.sorted() {
+            hash.update("a \(key)\u{0}\(assets[key]?.count ?? 0)\u{0}")
+            hash.update(assets[key] ?? [])
+        }
         return (Theme(name: name, pages: pages, strings: strings,
-                      assets: assets.keys.sorted().map { ($0, assets[$0] ?? []) }), [])
+                      assets: assets.keys.sorted().map { ($0, assets[$0] ?? []) }, fingerprint: hash.value), [])
     }
 
     /// Regular files below `folder` (relative path with `/`, full path), sorted.

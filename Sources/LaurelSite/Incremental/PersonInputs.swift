@@ -1,0 +1,148 @@
+import LaurelPoints
+import LaurelSources
+
+/// The fingerprints of a person's three files (their page, their feed and their history CSV):
+/// everything `personPage`, `personFeed` and `HistoryExport.write` read that is not already in
+/// the sources salt (the roster, rules, rewards, titles, teams, pages, settings, theme, as-of).
+/// The feed and the CSV show only the person's entries and bonuses: they have a fingerprint of
+/// their own, so that a rank moved by someone else's points re-renders the page alone.
+///
+/// Each value below is named after the line of the page builders that reads it; a new read in
+/// those builders needs a new line here (and `DependencyRecord.version` raised). The
+/// incremental tests build over random changes both ways and compare every byte.
+struct PersonInputs: Sendable {
+    let salt: UInt64
+    /// What the feed and the CSV start from: the sources salt only.
+    let historySalt: UInt64
+    /// Per ledger file, a hash of its path (`ledger/PATH:LINE` sources).
+    let fileHashes: [UInt64]
+
+    init(_ site: SiteContext, reuse: RenderReuse) {
+        var words = FingerprintWriter()
+        words.word(reuse.sourcesSalt)
+        words.text("person")
+        // Rewards within reach (`rewardsWithin`): stock used by everyone; with the person's
+        // balance and lifetime below, and costs and titles in the sources salt, that is all
+        // `isAvailable` and the costs compare.
+        words.int(site.book.stockUsed.count)
+        for used in site.book.stockUsed { words.int64(used) }
+        // Board links and labels by period (`support.periodLabels`, `periodLinks`).
+        for kind in PeriodKind.allCases {
+            let periods = site.scores.periods(kind, asOf: site.book.asOf)
+            words.int(periods.count)
+            for p in periods { words.period(p) }
+        }
+        salt = words.value
+        var history = FingerprintWriter()
+        history.word(reuse.sourcesSalt)
+        history.text("person history")
+        historySalt = history.value
+        fileHashes = site.sourcePrefixes.map { ContentHash.of(Array($0.utf8)) }
+    }
+
+    /// The fingerprints of person `p`'s files: `history` for the feed and `history.csv`, which
+    /// show only the person's entries and bonuses (with names, labels and settings from the
+    /// sources salt), and `page` for the page, which shows those and much more (ranks, lots,
+    /// guidance …).
+    func fingerprints(_ p: Int, _ site: SiteContext, support: PersonPageSupport, into words: inout FingerprintWriter) -> (page: UInt64, history: UInt64) {
+        words.reset()
+        words.word(historySalt)
+        words.int(p)
+        let book = site.book
+        let account = book.accounts[p]
+        let entries = site.sources.ledger.entries
+        let outcomes = book.outcomes
+        // The history (page, feed and CSV): every entry with its outcome, the entries it
+        // reverses or is reversed by, and the target bonuses.
+        words.int(account.entries.count)
+        for i in account.entries {
+            let e = entries[Int(i)]
+            let o = outcomes[Int(i)]
+            entry(e, into: &words)
+            words.int32(e.subject)
+            words.int64(e.points)
+            words.int64(e.amount)
+            words.int64(e.qty)
+            words.bytes(e.id >= 0 ? support.text(e.idStart, Int32(e.idLength)) : nil)
+            words.bytes(support.text(e.memoStart, e.memoLength))
+            words.int64(o.points)
+            words.int64(o.capped)
+            words.int(Int(o.ruleVersion))
+            if o.isReversed {
+                words.bool(true)
+                entry(entries[Int(o.reversedBy)], into: &words)
+            } else {
+                words.bool(false)
+            }
+            if e.verb == .reverse, e.subject >= 0 {
+                entry(entries[Int(e.subject)], into: &words)
+                words.int64(book.reversalEffect(of: Int(e.subject), in: entries))
+            }
+        }
+        words.int(account.bonuses.count)
+        for t in account.bonuses {
+            guard let bonus = book.bonuses[Int(t)] else {
+                words.int(-1)
+                continue
+            }
+            words.int(Int(t))
+            words.int32(bonus.rule)
+            words.int(Int(bonus.version))
+            words.period(bonus.period)
+            words.int64(bonus.target)
+            words.int64(bonus.metric)
+            words.int64(bonus.points)
+        }
+        let history = words.value
+        // The page: the history above, and the rest of what it shows.
+        words.word(salt)
+        // The summary.
+        words.int64(account.balance)
+        words.int64(account.lifetime)
+        words.int(account.title ?? -1)
+        words.int64(account.score(in: book.period))
+        words.int(book.ranks[p] ?? -1)
+        words.int(account.badges.count)
+        for badge in account.badges {
+            words.int(badge.badge)
+            words.day(badge.day)
+        }
+        // Scores by period, with the rank on each period's board.
+        words.int(account.scores.count)
+        for item in account.scores {
+            words.period(item.period)
+            words.int64(item.points)
+            words.int32(support.ranks[item.period]?[p] ?? 0)
+        }
+        // Lots (the page shows the available ones, with where each came from) and expiry.
+        words.int(account.lots.count)
+        for lot in account.lots {
+            words.int64(lot.points)
+            words.int64(lot.remaining)
+            words.int32(lot.origin)
+            words.day(lot.date)
+            words.int32(lot.lastValidSerial)
+            words.bool(lot.cancelled)
+            if lot.origin >= 0 { entry(entries[Int(lot.origin)], into: &words) }
+        }
+        words.int(account.expiring.count)
+        for group in account.expiring {
+            words.int32(group.lastValid?.serial ?? Int32.max)
+            words.int64(group.points)
+        }
+        // Guidance depends on the team's averages (everyone's points): the guidance itself,
+        // as the page shows it.
+        var views = ViewDigest(capacity: 1024)
+        words.word(views.digest(View([(.guidance, .list(site.guidance(p, support: support, at: Address.person(site.sources.people[p].id))))]), salt: 3))
+        return (words.value, history)
+    }
+
+    /// Where an entry is and what it is: its date, verb and `ledger/PATH:LINE`.
+    @inline(__always)
+    private func entry(_ e: LedgerEntry, into words: inout FingerprintWriter) {
+        words.day(e.date)
+        words.int(Int(e.verb.rawValue))
+        words.word(Int(e.file) < fileHashes.count ? fileHashes[Int(e.file)] : 0)
+        words.int32(e.line)
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import LaurelPoints
+import LaurelSources
+
+/// The inputs of a build that are not the engine's figures, hashed once from the source tree
+/// before it is checked (docs/incremental.md).
+public struct RenderInputs: Sendable {
+    /// Every source file except the ledger files (portal.yaml, people, teams, rules, rewards,
+    /// honours, targets, pages, assets), the as-of day, the audience and laurel itself.
+    public let sources: UInt64
+    /// The ledger files: their paths and bytes.
+    public let ledger: UInt64
+
+    /// `build` names the laurel that renders (its version and executable), so that a new
+    /// laurel renders everything again.
+    public init(tree: SourceTree, asOf: Day, audience: Audience, build: String) {
+        var common = ContentHash()
+        common.update("laurel-render \(DependencyRecord.version)\u{0}\(build)\u{0}\(audience.rawValue)\u{0}\(asOf.serial)\u{0}")
+        var ledger = ContentHash()
+        for path in tree.files.keys.sorted() {
+            let bytes = tree.files[path] ?? []
+            if path.hasPrefix("ledger/") {
+                ledger.update("\(path)\u{0}\(bytes.count)\u{0}")
+                ledger.update(bytes)
+            } else {
+                common.update("\(path)\u{0}\(bytes.count)\u{0}")
+                common.update(bytes)
+            }
+        }
+        sources = common.value
+        self.ledger = ledger.value
+    }
+}
+
+/// What a page or file is rendered from, beyond the theme and its own address. The default,
+/// `.ledger`, is every input of the build: a page that is not classified is rendered whenever
+/// anything changed, never shown stale.
+enum PageInputs: Sendable {
+    /// The sources and the theme, not the ledger (content pages, rules, the search index …).
+    case sources
+    /// Everything, the ledger included.
+    case ledger
+    /// The sources, and figures of the engine hashed by the page's builder (`FingerprintWriter`).
+    case shows(UInt64)
+    /// One leaderboard: its rows, and the periods it links to.
+    case board(Board, isCurrent: Bool, all: [Period])
+}
+
+/// An incremental build (docs/incremental.md): the fingerprints of this build's files, and
+/// the previous build's record to compare them with. A file whose fingerprint is the one the
+/// previous build recorded for the same path is hard-linked from that build instead of being
+/// rendered. Shared by the rendering threads.
+public final class RenderReuse: @unchecked Sendable {
+    private let previous: [String: UInt64]
+    private let lock = NSLock()
+    private var current: [String: UInt64] = [:]
+    private var renderedCount = 0
+    private var reusedCount = 0
+    /// Hashes every page's fingerprint starts from: the sources and theme, and those with the ledger.
+    let sourcesSalt: UInt64
+    let ledgerSalt: UInt64
+
+    /// `previous` nil: render everything (`--force`, or no usable record), and record it all.
+    public init(inputs: RenderInputs, theme: Theme, previous: DependencyRecord?) {
+        self.previous = previous?.fingerprints ?? [:]
+        var s = ContentHash()
+        s.update("sources\u{0}")
+        s.update([inputs.sources, theme.fingerprint].flatMap(RenderReuse.bytes))
+        sourcesSalt = s.value
+        var l = ContentHash()
+        l.update("ledger\u{0}")
+        l.update([sourcesSalt, inputs.ledger].flatMap(RenderReuse.bytes))
+        ledgerSalt = l.value
+    }
+
+    static func bytes(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+
+    /// Files rendered, and files taken from the previous build unrendered.
+    public var rendered: Int { lock.withLock { renderedCount } }
+    public var reused: Int { lock.withLock { reusedCount } }
+
+    /// This build's record, to be written beside it.
+    public var record: DependencyRecord { lock.withLock { DependencyRecord(fingerprints: current) } }
+
+    /// Notes `path`'s fingerprint; true when the previous build made the same file from the
+    /// same inputs and `sink` took it from there (the caller then renders nothing).
+    func reuse(_ path: String, _ fingerprint: UInt64, sink: SiteSink) -> Bool {
+        let same = previous[path] == fingerprint
+        let kept = same && sink.keep(path)
+        lock.withLock {
+            current[path] = fingerprint
+            if kept { reusedCount += 1 } else { renderedCount += 1 }
+        }
+        return kept
+    }
+
+    /// `reuse` for a group of files made together (the search index): all or none are kept.
+    func reuseAll(_ paths: [String], _ fingerprint: UInt64, sink: SiteSink) -> Bool {
+        let same = !paths.isEmpty && paths.allSatisfy { previous[$0] == fingerprint }
+        var kept = same
+        if same {
+            for path in paths where !sink.keep(path) {
+                kept = false
+                break
+            }
+        }
+        lock.withLock {
+            for path in paths { current[path] = fingerprint }
+            if kept { reusedCount += paths.count } else { renderedCount += paths.count }
+        }
+        return kept
+    }
+
+    /// The fingerprint of a page or file at `path` made from `inputs` (with `template`, if any).
+    func fingerprint(_ path: String, template: String, _ inputs: PageInputs, book: PointsBook) -> UInt64 {
+        var words = FingerprintWriter()
+        switch inputs {
+        case .sources: words.word(sourcesSalt)
+        case .ledger: words.word(ledgerSalt)
+        case .shows(let figures):
+            words.word(sourcesSalt)
+            words.text("shows")
+            words.word(figures)
+        case .board(let board, let isCurrent, let all):
+            words.word(sourcesSalt)
+            words.text("board")
+            words.period(board.period)
+            words.int(board.category ?? -1)
+            words.int(board.count)
+            words.bool(isCurrent)
+            words.int(all.count)
+            for p in all { words.period(p) }
+            words.int(board.order.count)
+            for row in board.order {
+                words.int(row.person)
+                words.int64(row.score)
+                words.int(row.rank)
+            }
+        }
+        words.text(path)
+        words.text(template)
+        return words.value
+    }
+}
+
+/// Values written without ambiguity (fixed widths, length-prefixed texts) and hashed: the
+/// input of a fingerprint.
+struct FingerprintWriter: ~Copyable {
+    private var buffer = ByteWriter(capacity: 4096)
+
+    init() {}
+
+    mutating func reset() { buffer.removeAll() }
+
+    @inline(__always)
+    mutating func word(_ v: UInt64) {
+        let at = buffer.extend(by: 8)
+        UnsafeMutableRawPointer(at).storeBytes(of: v.littleEndian, as: UInt64.self)
+    }
+
+    @inline(__always) mutating func int64(_ v: Int64) { word(UInt64(bitPattern: v)) }
+    @inline(__always) mutating func int(_ v: Int) { word(UInt64(bitPattern: Int64(v))) }
+    @inline(__always) mutating func int32(_ v: Int32) { word(UInt64(bitPattern: Int64(v))) }
+    @inline(__always) mutating func bool(_ v: Bool) { buffer.append(v ? 1 : 0) }
+    @inline(__always) mutating func day(_ d: Day) { int32(d.serial) }
+    mutating func period(_ p: Period) {
+        buffer.append(UInt8(PeriodKind.allCases.firstIndex(of: p.kind) ?? 0))
+        int(p.index)
+    }
+
+    @inline(__always)
+    mutating func bytes(_ b: UnsafeBufferPointer<UInt8>?) {
+        guard let b else { return int(-1) }
+        int(b.count)
+        buffer.append(b)
+    }
+
+    mutating func text(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes($0) }
+    }
+
+    var value: UInt64 { ContentHash.of(buffer.bytes) }
+}

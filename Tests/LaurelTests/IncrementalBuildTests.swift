@@ -1,0 +1,250 @@
+import Foundation
+import LaurelSite
+import LaurelSources
+import Testing
+
+/// Incremental builds (docs/incremental.md): a build renders only the files whose inputs
+/// changed and hard-links the rest from the previous build. Whatever changed, the result must
+/// be byte for byte the full build's (`--force`).
+///
+/// The builds run in-process through `IncrementalBuild.render`, the function `laurel build`
+/// calls, into real outputs (a publisher, hard links, the dependency record beside each build),
+/// from a scratch copy of the golden fixture department (Tests/LaurelTests/Fixtures/site) and
+/// of the default theme.
+@Suite("Incremental builds: only changed pages are rendered, and the bytes are a full build's", .serialized)
+struct IncrementalBuildTests {
+    /// A scratch department, theme and outputs.
+    final class Scratch {
+        let root: String
+        let content: String
+        let themes: String
+        var asOf = Day(year: 2026, month: 6, day: 30)!
+        private var builds = 0
+
+        init() throws {
+            let fm = FileManager.default
+            root = fm.temporaryDirectory.appendingPathComponent("laurel-incremental-" + UUID().uuidString).path
+            content = root + "/content"
+            themes = root + "/themes"
+            try fm.createDirectory(atPath: root, withIntermediateDirectories: true)
+            try fm.copyItem(atPath: Portal.repository + "/Tests/LaurelTests/Fixtures/site/Content", toPath: content)
+            try fm.copyItem(atPath: Portal.repository + "/Themes", toPath: themes)
+        }
+
+        deinit { try? FileManager.default.removeItem(atPath: root) }
+
+        /// Builds `output` as `laurel build` does; returns what was rendered and reused.
+        @discardableResult
+        func build(_ output: String, force: Bool = false) throws -> IncrementalBuild.Outcome {
+            let tree = try SourceTree.read(folder: content)
+            let inputs = RenderInputs(tree: tree, asOf: asOf, audience: .staff, build: "test")
+            let assets = tree.assets
+            let run = PortalRun.check(tree, asOf: .day(asOf), jobs: 2)
+            let errors = run.diagnostics.filter { $0.severity == .error }.map(\.description)
+            try #require(errors.isEmpty, "\(errors)")
+            let (loaded, problems) = Theme.load(themes: themes, name: "default", locale: run.sources.settings.locale)
+            #expect(problems.isEmpty, "\(problems.map(\.description))")
+            let theme = try #require(loaded)
+            let publisher = try Publisher(output: output)
+            let outcome = try IncrementalBuild.render(run, theme: theme, contentAssets: assets, jobs: 2, audience: .staff,
+                                                      inputs: inputs, force: force, into: publisher)
+            try publisher.commit(record: outcome.reuse.record)
+            return outcome
+        }
+
+        /// A full build of the current sources into a new output.
+        func reference() throws -> [String: Data] {
+            builds += 1
+            let output = root + "/reference-\(builds)"
+            let outcome = try build(output, force: true)
+            #expect(outcome.reuse.reused == 0)
+            return Tree.contents(output)
+        }
+
+        func append(_ text: String, to relative: String) throws {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: content + "/" + relative))
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(text.utf8))
+        }
+
+        func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: content + "/" + relative) }
+        var lastLedger: String { exists("ledger/2026-Q3.ledger") ? "ledger/2026-Q3.ledger" : "ledger/2026-Q2.ledger" }
+
+        func write(_ text: String, to relative: String) throws {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: content + "/" + relative))
+        }
+
+        func replace(_ old: String, _ new: String, in relative: String) throws {
+            let path = relative.hasPrefix("/") ? relative : content + "/" + relative
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(text.contains(old), "\(relative) should contain \(old)")
+            try Data(text.replacingOccurrences(of: old, with: new).utf8).write(to: URL(fileURLWithPath: path))
+        }
+    }
+
+    /// SplitMix64: the same seed, the same sequence of changes.
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+    }
+
+    static let people = ["zhou-min", "wu-lei", "qian-li", "sun-hao"]
+
+    @Test("over a seeded sequence of random changes, every incremental build is byte-identical to a full build",
+          arguments: [UInt64(12), 2026, 7])
+    func randomChanges(seed: UInt64) throws {
+        let scratch = try Scratch()
+        // New lines are dated up to the as-of day, which moves only when a step moves it.
+        scratch.asOf = Day(year: 2026, month: 9, day: 30)!
+        let output = scratch.root + "/public"
+        try scratch.build(output)
+        Tree.expectSame(Tree.contents(output), try scratch.reference(), "the first build")
+        var random = Random(state: seed)
+        var day = Day(year: 2026, month: 7, day: 1)!
+        var ids: [String] = []
+        var reversed = Set<String>()
+        var line = 0
+        var kinds: [String: Int] = [:]
+        var reusedOnLedgerChange = 0
+        for step in 0..<14 {
+            // New ledger lines are dated after the fixture's last line (2026-06-29) and its
+            // balance assertion, one day after another, so every change stays valid.
+            let kind = random.pick(["earn", "earn", "earn", "reverse", "page", "template", "as-of", "portal"])
+            kinds[kind, default: 0] += 1
+            switch kind {
+            case "earn":
+                var text = ""
+                for _ in 0...random.below(3) {
+                    line += 1
+                    let person = random.pick(IncrementalBuildTests.people)
+                    let id = "inc-\(seed)-\(line)"
+                    ids.append(id)
+                    switch random.below(3) {
+                    case 0: text += "\(day) earn \(person) deal-won amount:\(1000 * (1 + random.below(90))) id:\(id) \"随机 \(line)\"\n"
+                    case 1: text += "\(day) earn \(person) new-customer id:\(id)\n"
+                    default:
+                        let approver = person == "zhou-min" ? "qian-li" : "zhou-min"
+                        text += "\(day) award \(person) \(5 + random.below(20)) by:\(approver) id:\(id) \"鼓励 \(line)\"\n"
+                    }
+                }
+                // Into the last ledger file, or a new one after it.
+                if !scratch.exists("ledger/2026-Q3.ledger") && random.below(3) == 0 { try scratch.write("", to: "ledger/2026-Q3.ledger") }
+                try scratch.append(text, to: scratch.lastLedger)
+            case "reverse":
+                guard let id = ids.filter({ !reversed.contains($0) }).randomElement(using: &random) else { continue }
+                reversed.insert(id)
+                try scratch.append("\(day) reverse \(id) \"撤销\"\n", to: scratch.lastLedger)
+            case "page":
+                try scratch.append("\n第 \(step) 次修改：补充一段。\n", to: "pages/training/first-visit.md")
+            case "template":
+                try scratch.replace("</footer>", "<!-- \(step) --></footer>", in: scratch.themes + "/default/templates/partials/foot.mustache")
+            case "as-of":
+                scratch.asOf = Day(serial: scratch.asOf.serial + Int32(1 + random.below(20)))
+            default:
+                try scratch.replace("title: 金桂销售二部积分门户", "title: 金桂销售二部积分门户\(step % 2 == 0 ? "（新）" : "")", in: "portal.yaml")
+            }
+            if kind == "earn" || kind == "reverse" { day = Day(serial: day.serial + 1) }
+            if scratch.asOf < day { scratch.asOf = day }
+            let outcome = try scratch.build(output)
+            #expect(outcome.fullRender.isEmpty, "step \(step) (\(kind)) should be incremental: \(outcome.fullRender)")
+            if kind == "earn" || kind == "reverse" { reusedOnLedgerChange += outcome.reuse.reused }
+            Tree.expectSame(Tree.contents(output), try scratch.reference(), "step \(step): \(kind)")
+        }
+        // The sequence exercised the incremental path, not only full renders.
+        #expect(reusedOnLedgerChange > 0, "\(kinds)")
+    }
+
+    @Test("a ledger line appended renders only the pages it changes: the other people's pages are hard links")
+    func oneLineRendersLittle() throws {
+        let scratch = try Scratch()
+        let output = scratch.root + "/public"
+        let first = try scratch.build(output)
+        #expect(first.fullRender == "no dependency record")
+        // A redemption (a spending: no rank moves) by one person.
+        try scratch.append("2026-06-30 redeem sun-hao coffee id:inc-one\n", to: "ledger/2026-Q2.ledger")
+        let second = try scratch.build(output)
+        #expect(second.fullRender.isEmpty)
+        #expect(second.reuse.reused > 0)
+        #expect(second.reuse.rendered < first.reuse.rendered / 2, "rendered \(second.reuse.rendered) of \(first.reuse.rendered)")
+        let current = try #require(Publisher.currentBuild(output: output))
+        let record = try DependencyRecord.read(ofBuild: current).get()
+        #expect(record.fingerprints["people/zhou-min/index.html"] != nil)
+        Tree.expectSame(Tree.contents(output), try scratch.reference(), "after one redemption")
+    }
+
+    @Test("a corrupted, cut, missing or other-version dependency record means a full render, never a stale page",
+          arguments: ["flip", "cut", "delete", "version"])
+    func damagedRecord(damage: String) throws {
+        let scratch = try Scratch()
+        let output = scratch.root + "/public"
+        try scratch.build(output)
+        try scratch.append("2026-06-30 earn qian-li new-customer id:inc-dmg\n", to: "ledger/2026-Q2.ledger")
+        let current = try #require(Publisher.currentBuild(output: output))
+        let path = DependencyRecord.path(ofBuild: current)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        switch damage {
+        case "flip":
+            // One fingerprint changed in place: the record would say a stale page is current.
+            let at = try #require(bytes.firstIndex(of: 10)) + 3
+            bytes[at] = bytes[at] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
+        case "cut": bytes.removeLast(bytes.count / 3)
+        case "version": bytes.replaceSubrange(0..<"laurel-dependency-record 1".utf8.count, with: Array("laurel-dependency-record 0".utf8))
+        default: bytes = []
+        }
+        if damage == "delete" { try FileManager.default.removeItem(atPath: path) } else { try Data(bytes).write(to: URL(fileURLWithPath: path)) }
+        let outcome = try scratch.build(output)
+        #expect(!outcome.fullRender.isEmpty)
+        #expect(outcome.reuse.reused == 0)
+        Tree.expectSame(Tree.contents(output), try scratch.reference(), "after a \(damage) record")
+        // The next build has a good record again, and is incremental.
+        try scratch.append("2026-06-30 earn wu-lei new-customer id:inc-dmg-2\n", to: "ledger/2026-Q2.ledger")
+        let next = try scratch.build(output)
+        #expect(next.fullRender.isEmpty)
+        #expect(next.reuse.reused > 0)
+    }
+
+    @Test("after laurel rollback, the next build compares with the build shown now and is still exact")
+    func afterRollback() throws {
+        let scratch = try Scratch()
+        let output = scratch.root + "/public"
+        try scratch.build(output)
+        try scratch.append("2026-06-30 earn zhou-min deal-won amount:50000 id:inc-rb\n", to: "ledger/2026-Q2.ledger")
+        try scratch.build(output)
+        _ = try Publisher.rollback(output: output)
+        // The sources still have the new line: the portal shown lacks it, the next build adds it.
+        let next = try scratch.build(output)
+        #expect(next.fullRender.isEmpty)
+        #expect(next.reuse.reused > 0)
+        Tree.expectSame(Tree.contents(output), try scratch.reference(), "the build after a rollback")
+    }
+
+    @Test("the record is deterministic and reads back as written; damage is reported, not guessed around")
+    func recordRoundTrip() throws {
+        let record = DependencyRecord(fingerprints: ["index.html": 0x0123_4567_89AB_CDEF, "people/a b/index.html": 42, "z.css": UInt64.max])
+        let bytes = record.bytes
+        #expect(bytes == DependencyRecord(fingerprints: record.fingerprints).bytes)
+        let back = try DependencyRecord.parse(bytes).get()
+        #expect(back.fingerprints == record.fingerprints)
+        #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("laurel-dependency-record \(DependencyRecord.version)\n0123456789abcdef index.html\n"))
+        var edited = bytes
+        edited[edited.count - 30] ^= 1
+        #expect(throws: DependencyRecord.Unusable.self) { try DependencyRecord.parse(edited).get() }
+        #expect(throws: DependencyRecord.Unusable.self) { try DependencyRecord.parse(Array(bytes.dropLast())).get() }
+        #expect(throws: DependencyRecord.Unusable.self) { try DependencyRecord.parse([]).get() }
+    }
+}
+
+extension Array {
+    fileprivate func randomElement(using random: inout IncrementalBuildTests.Random) -> Element? {
+        isEmpty ? nil : self[random.below(count)]
+    }
+}
