@@ -463,7 +463,7 @@ import Glibc
         var strings = full.strings
         strings["whatif.index.heading"] = nil
         strings["category.sales"] = nil
-        let partial = Theme(name: full.name, pages: full.pages, strings: strings, assets: full.assets)
+        let partial = Theme(name: full.name, pages: full.pages, strings: strings, assets: full.assets, fingerprint: full.fingerprint)
         let index = try #require(WhatIfTests.pages(c, partial)["index.html"])
         #expect(index.contains("<h1>whatif.index.heading</h1>"))
         #expect(index.contains("<tr><th scope=\"row\">sales</th>"))
