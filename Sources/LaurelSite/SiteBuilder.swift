@@ -69,8 +69,9 @@ public enum SiteBuilder {
         jobs_.append(PageJob("", "home") { site.homePage(current, at: "").with(.honours, site.latestHonours(analytics, at: "")) })
         jobs_.append(PageJob(Address.tv, "tv") { site.tvPage(current, at: Address.tv).with(.honours, site.latestHonours(analytics, at: Address.tv)) })
         jobs_.append(PageJob(Address.people, "people") { site.peoplePage(at: Address.people, collation: Collation(locale)) })
+        let roster = TeamRoster(current, sources)
         for t in sources.teams.indices {
-            jobs_.append(PageJob(Address.team(sources.teams[t].id), "team") { site.teamPage(t, board: current, at: Address.team(sources.teams[t].id)) })
+            jobs_.append(PageJob(Address.team(sources.teams[t].id), "team") { site.teamPage(t, roster: roster, at: Address.team(sources.teams[t].id)) })
         }
         let allByKind = Dictionary(uniqueKeysWithValues: PeriodKind.allCases.map { ($0, site.scores.periods($0, asOf: book.asOf)) })
         for board in boards {
