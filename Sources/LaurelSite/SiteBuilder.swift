@@ -120,7 +120,7 @@ public enum SiteBuilder {
         // Files made without templates; people.json is large, so these start first.
         let sitemapAddresses = (fixedJobs.map(\.address) + sources.people.map { Address.person($0.id) }).filter { $0 != Address.notFound && $0 != Address.search }
         var rawJobs: [(path: String, bytes: @Sendable () -> [UInt8])] = [
-            ("data/people.json", { Array(PeopleExport.json(sources, book).utf8) }),
+            ("data/people.json", { PeopleExport.bytes(sources, book) }),
             (Address.newsFeed, { site.newsFeed() }),
             (Address.sitemap, { Array(site.sitemap(sitemapAddresses).utf8) }),
         ]
