@@ -558,21 +558,26 @@ struct EngineRun: Sendable {
         if points == 0 { return [] }
         var candidates: [Int] = []
         var total: Int64 = 0
-        let lots = accounts[p].lots
-        for k in lots.indices where k != excluding && lots[k].isAvailable(on: day) {
-            candidates.append(k)
-            total += lots[k].remaining
-        }
-        guard total >= points else { return nil }
-        // Lots are created in (date, ledger order), so the index breaks ties.
-        candidates.sort { a, b in
-            let la = lots[a].lastValidSerial, lb = lots[b].lastValidSerial
-            return la != lb ? la < lb : a < b
+        // The lots are read through a second reference only in this block: one still held
+        // while a lot is changed below would make that change copy all the person's lots
+        // (for every spending), and leave the copy with room for twice as many.
+        do {
+            let lots = accounts[p].lots
+            for k in lots.indices where k != excluding && lots[k].isAvailable(on: day) {
+                candidates.append(k)
+                total += lots[k].remaining
+            }
+            guard total >= points else { return nil }
+            // Lots are created in (date, ledger order), so the index breaks ties.
+            candidates.sort { a, b in
+                let la = lots[a].lastValidSerial, lb = lots[b].lastValidSerial
+                return la != lb ? la < lb : a < b
+            }
         }
         var left = points
         var paid: [Portion] = []
         for k in candidates where left > 0 {
-            let take = min(left, lots[k].remaining)
+            let take = min(left, accounts[p].lots[k].remaining)
             accounts[p].lots[k].remaining -= take
             paid.append(Portion(lot: Int32(k), points: take))
             left -= take

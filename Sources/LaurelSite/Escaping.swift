@@ -28,4 +28,54 @@ public enum Escape {
         }
         return out + "\""
     }
+
+    /// `json(s)`, byte for byte, written into `out` (the export writes 50,000 of them).
+    static func json(_ s: String, into out: inout ByteWriter) {
+        var s = s
+        s.withUTF8 { json($0, into: &out) }
+    }
+
+    static func json(_ utf8: UnsafeBufferPointer<UInt8>, into out: inout ByteWriter) {
+        out.append(34)
+        var start = 0
+        var i = 0
+        let hex: StaticString = "0123456789abcdef"
+        while i < utf8.count {
+            let c = utf8[i]
+            var width = 1
+            let escaped: StaticString?
+            switch c {
+            case 34: escaped = "\\\""
+            case 92: escaped = "\\\\"
+            case 10: escaped = "\\n"
+            case 13: escaped = "\\r"
+            case 9: escaped = "\\t"
+            case 60: escaped = "\\u003c"
+            case 62: escaped = "\\u003e"
+            case 38: escaped = "\\u0026"
+            case 0xE2 where i + 2 < utf8.count && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
+                escaped = utf8[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                width = 3
+            default:
+                escaped = nil
+            }
+            if escaped == nil && !(c < 0x20 || c == 0x7F) {
+                i += 1
+                continue
+            }
+            if start < i { out.append(UnsafeBufferPointer(rebasing: utf8[start..<i])) }
+            if let escaped {
+                out.append(escaped)
+            } else {
+                out.append("\\u00")
+                out.append(hex.utf8Start[Int(c >> 4)])
+                out.append(hex.utf8Start[Int(c & 15)])
+            }
+            i += width
+            start = i
+        }
+        if start < utf8.count { out.append(UnsafeBufferPointer(rebasing: utf8[start..<utf8.count])) }
+        out.append(34)
+    }
 }
+

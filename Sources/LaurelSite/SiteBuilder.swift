@@ -90,8 +90,9 @@ public enum SiteBuilder {
             return words.value
         }())
         jobs_.append(PageJob(Address.people, "people", inputs: titles) { site.peoplePage(at: Address.people, collation: Collation(locale)) })
+        let roster = TeamRoster(current, sources)
         for t in sources.teams.indices {
-            jobs_.append(PageJob(Address.team(sources.teams[t].id), "team") { site.teamPage(t, board: current, at: Address.team(sources.teams[t].id)) })
+            jobs_.append(PageJob(Address.team(sources.teams[t].id), "team") { site.teamPage(t, roster: roster, at: Address.team(sources.teams[t].id)) })
         }
         let allByKind = Dictionary(uniqueKeysWithValues: PeriodKind.allCases.map { ($0, site.scores.periods($0, asOf: book.asOf)) })
         for board in boards {
@@ -140,7 +141,7 @@ public enum SiteBuilder {
         // Files made without templates; people.json is large, so these start first.
         let sitemapAddresses = (fixedJobs.map(\.address) + sources.people.map { Address.person($0.id) }).filter { $0 != Address.notFound && $0 != Address.search }
         var rawJobs: [(path: String, bytes: @Sendable () -> [UInt8])] = [
-            ("data/people.json", { Array(PeopleExport.json(sources, book).utf8) }),
+            ("data/people.json", { PeopleExport.bytes(sources, book) }),
             (Address.newsFeed, { site.newsFeed() }),
             (Address.sitemap, { Array(site.sitemap(sitemapAddresses).utf8) }),
         ]

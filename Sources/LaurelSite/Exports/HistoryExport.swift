@@ -10,12 +10,18 @@ struct HistoryExport: Sendable {
     let ruleIds: [[UInt8]]
     let rewardIds: [[UInt8]]
     let prefixes: [[UInt8]]
+    /// Per ledger file: whether its prefix needs CSV quotes (worked out once, not per row).
+    let quotedPrefixes: [Bool]
+    /// Per verb, its name as bytes.
+    let verbNames: [[UInt8]]
 
     init(_ site: SiteContext) {
         headerBytes = CSVFile(header: HistoryExport.header).bytes
         ruleIds = site.sources.rules.map { Array($0.id.utf8) }
         rewardIds = site.sources.rewards.map { Array($0.id.utf8) }
         prefixes = site.sourcePrefixes.map { Array($0.utf8) }
+        quotedPrefixes = prefixes.map { $0.contains(UInt8(ascii: ",")) || $0.contains(UInt8(ascii: "\"")) }
+        verbNames = Verb.allCases.map { Array($0.name.utf8) }
     }
 
     /// Writes person `p`'s file into `out`.
@@ -44,7 +50,7 @@ struct HistoryExport: Sendable {
         let o = site.book.outcomes[i]
         HistoryExport.day(e.date, into: &out)
         out.append(UInt8(ascii: ","))
-        out.append(e.verb.name)
+        verbNames[Int(e.verb.rawValue)].withUnsafeBufferPointer { out.append($0) }
         out.append(UInt8(ascii: ","))
         var points: Int64 = 0
         switch e.verb {
@@ -110,19 +116,35 @@ struct HistoryExport: Sendable {
 
     /// `ledger/PATH:LINE` (paths never start like a formula; quoted if one holds a comma).
     func source(_ e: LedgerEntry, into out: inout ByteWriter) {
-        let prefix = prefixes[Int(e.file)]
-        let quoted = prefix.contains(UInt8(ascii: ",")) || prefix.contains(UInt8(ascii: "\""))
-        if quoted {
-            var text = String(decoding: prefix, as: UTF8.self) + String(e.line)
+        let file = Int(e.file)
+        if quotedPrefixes[file] {
+            var text = String(decoding: prefixes[file], as: UTF8.self) + String(e.line)
             text.withUTF8 { CSVFile.appendText($0, to: &out) }
             return
         }
-        out.append(prefix)
+        prefixes[file].withUnsafeBufferPointer { out.append($0) }
         HistoryExport.number(Int64(e.line), into: &out)
     }
 
+    /// Every day from 2000 to 2099 as YYYY-MM-DD, ten bytes each: a million rows each wrote
+    /// its date through the calendar arithmetic.
+    static let isoDays: [UInt8] = {
+        var table = ByteWriter(capacity: Int(isoDayEnd - isoDayFirst) * 10)
+        for serial in isoDayFirst..<isoDayEnd { computeDay(Day(serial: serial), into: &table) }
+        return table.array
+    }()
+    static let isoDayFirst: Int32 = 10_957  // 2000-01-01, days after 1970-01-01
+    static let isoDayEnd: Int32 = 47_482    // 2100-01-01
+
     /// YYYY-MM-DD without a `String`.
+    @inline(__always)
     static func day(_ d: Day, into out: inout ByteWriter) {
+        guard d.serial >= isoDayFirst, d.serial < isoDayEnd else { return computeDay(d, into: &out) }
+        let at = Int(d.serial - isoDayFirst) * 10
+        isoDays.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[at..<at + 10])) }
+    }
+
+    static func computeDay(_ d: Day, into out: inout ByteWriter) {
         let c = d.civil
         let at = out.extend(by: 10)
         var y = c.year

@@ -45,7 +45,7 @@ struct ViewDigest: ~Copyable {
         s.withUTF8 { bytes($0) }
     }
 
-    private mutating func object(_ fields: [(key: ViewKey, value: TemplateValue)]) {
+    private mutating func object(_ fields: ArraySlice<(key: ViewKey, value: TemplateValue)>) {
         fields.withUnsafeBufferPointer { object($0) }
     }
 

@@ -144,21 +144,47 @@ extension SiteContext {
         return root
     }
 
-    func teamPage(_ t: Int, board: Board, at: String) -> View {
+    func teamPage(_ t: Int, roster: TeamRoster, at: String) -> View {
         let team = sources.teams[t]
         var root = root(at: at, title: team.name)
         var view = View([(.name, .text(team.name)), (.url, .text(Address.link(from: at, to: Address.team(team.id))))])
         if let lead = team.lead { view.set(.lead, .object(personLink(Int(lead), from: at))) }
-        let standing = board.teams(sources).first { $0.team == t }
-        let rows = board.order.filter { sources.people[$0.person].team == Int32(t) }
-        view.set(.count, .number(Int64(sources.people.filter { $0.team == Int32(t) }.count)))
-        if let standing {
+        view.set(.count, .number(Int64(roster.headcount[t])))
+        if let standing = roster.standings[t] {
             view.set(.total, .number(standing.total))
             view.set(.perhead, .number(standing.members > 0 ? standing.total / Int64(standing.members) : 0))
             view.set(.rank, .number(Int64(standing.rank)))
         }
         root.set(.team, .object(view))
-        root.set(.members, .list(rows.map { row($0.person, score: $0.score, rank: $0.rank, from: at, balance: true) }))
+        root.set(.members, .list(roster.members[t].map { row($0.person, score: $0.score, rank: $0.rank, from: at, balance: true) }))
         return root
+    }
+}
+
+/// What the team pages take from the current board, worked out once for all teams: each team
+/// page used to walk the whole board (and the roster) for its own rows, which made team pages
+/// grow with teams × people, a second of one core at 50,000 people in 2,000 teams.
+struct TeamRoster: Sendable {
+    /// Per team: its standing on the board (nil when none of its members is ranked).
+    let standings: [(total: Int64, members: Int, rank: Int)?]
+    /// Per team: its ranked members, in the board's order.
+    let members: [[(person: Int, score: Int64, rank: Int)]]
+    /// Per team: everyone on the roster, ranked or not.
+    let headcount: [Int]
+
+    init(_ board: Board, _ sources: PortalSources) {
+        let teams = sources.teams.count
+        var standings: [(total: Int64, members: Int, rank: Int)?] = Array(repeating: nil, count: teams)
+        for standing in board.teams(sources) { standings[standing.team] = (standing.total, standing.members, standing.rank) }
+        var members: [[(person: Int, score: Int64, rank: Int)]] = Array(repeating: [], count: teams)
+        for row in board.order {
+            let t = Int(sources.people[row.person].team)
+            if t >= 0 && t < teams { members[t].append(row) }
+        }
+        var headcount = [Int](repeating: 0, count: teams)
+        for person in sources.people where person.team >= 0 && Int(person.team) < teams { headcount[Int(person.team)] += 1 }
+        self.standings = standings
+        self.members = members
+        self.headcount = headcount
     }
 }

@@ -348,7 +348,7 @@ public struct Template: Sendable {
         /// Runs `range` with `view` pushed as the innermost object.
         @inline(__always)
         func enter(_ view: View, _ range: Range<Int>, _ frames: inout FrameStack, _ item: TemplateValue?, _ out: inout ByteWriter) {
-            view.fields.withUnsafeBufferPointer { fields in
+            view.withFields { fields in
                 frames.push(Frame(fields: fields, present: view.present))
                 run(range, &frames, item, &out)
                 frames.pop()
