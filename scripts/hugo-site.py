@@ -9,9 +9,11 @@ figures (balance, lifetime, score, rank, scores per period) come from the one po
 Hugo cannot compute them. SITE gets a content page per person, team, leaderboard (every
 period of people.json, top 100), rule and reward, the training, case and news pages with
 their Markdown bodies, and plain layouts (a base template, a header, one single template per
-section, list pages). Hugo renders what laurel renders minus what only the engine knows
-(each person's history rows and feeds): a lighter job than laurel's, by design, so the
-comparison does not flatter laurel. The same inputs give the same bytes.
+section, list pages) with Hugo's default outputs (RSS feeds of the home page and sections, the
+sitemap, tag pages of the training pages). Hugo renders what laurel renders minus what only
+the engine knows (each person's history rows, feeds and CSV exports, the search index): a
+lighter job than laurel's, by design, so the comparison does not flatter laurel. The same
+inputs give the same bytes.
 """
 import json
 import os
@@ -62,7 +64,6 @@ team_name = {t["id"]: t["name"] for t in teams}
 put("config.toml", f"""baseURL = "/"
 languageCode = "zh-CN"
 title = "合成销售部积分门户"
-disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]
 relativeURLs = true
 uglyURLs = false
 [markup.goldmark.renderer]
@@ -153,5 +154,7 @@ for kind, section in (("rules", "rules"), ("training", "training"), ("cases", "c
                 fields.append(("title", q(value)))
             elif key == "date":
                 fields.append(("date", q(value)))
+            elif key == "tags":
+                fields.append(("tags", "[" + ", ".join(q(t.strip()) for t in value.strip("[]").split(",") if t.strip()) + "]"))
         body = link.sub(lambda m: "](/" + ("rules" if m.group(1) == "rule" else "people") + "/" + m.group(2) + "/)", body)
         page(f"{section}/{name}", fields, body)
