@@ -11,31 +11,8 @@ public enum ServedPages {
     /// Marks the injected script, for tests and for anyone reading a served page's source.
     public static let scriptMarker = "laurel-serve-reload"
 
-    /// HTML with `&`, `<`, `>`, quotes escaped, and control and bidirectional-override
-    /// characters shown as `U+XXXX` (a message quoting a hostile memo cannot reorder the line).
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\n", "\t": out.unicodeScalars.append(c)
-            default:
-                if c.value < 0x20 || c.value == 0x7F || (0x202A...0x202E).contains(c.value) || (0x2066...0x2069).contains(c.value)
-                    || c.value == 0x200E || c.value == 0x200F || c.value == 0x061C {
-                    let hex = String(c.value, radix: 16, uppercase: true)
-                    out += "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-                } else {
-                    out.unicodeScalars.append(c)
-                }
-            }
-        }
-        return out
-    }
+    /// HTML text or attribute value (`Escape.html`: entities, control and bidi characters shown as `U+XXXX`).
+    public static func escape(_ text: String) -> String { Escape.html(text) }
 
     /// Every problem, as `laurel check` prints them, in place of the page.
     public static func errorPage(_ problems: [Diagnostic]) -> String {

@@ -1,6 +1,34 @@
-/// JSON escaping for the export and the build report. HTML is escaped by the template
-/// writer (`HTMLWriter`), XML by `XML`, URLs are built from identifiers only.
+/// JSON escaping for the export and the build report, and HTML for the few pages written
+/// without templates. Template pages are escaped by `HTMLWriter`, XML by `XML`; URLs are built
+/// from identifiers only.
 public enum Escape {
+    /// Text for HTML outside templates (serve's error pages, what-if's pages): `&`, `<`, `>`, quotes as
+    /// entities; control (but tab and newline) and bidirectional-override characters shown as `U+XXXX`, so a
+    /// hostile memo cannot reorder the line. Pages rendered from templates are escaped by `HTMLWriter`.
+    public static func html(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        for c in text.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "\n", "\t": out.unicodeScalars.append(c)
+            default:
+                if c.value < 0x20 || c.value == 0x7F || (0x202A...0x202E).contains(c.value) || (0x2066...0x2069).contains(c.value)
+                    || c.value == 0x200E || c.value == 0x200F || c.value == 0x061C {
+                    let hex = String(c.value, radix: 16, uppercase: true)
+                    out += "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+                } else {
+                    out.unicodeScalars.append(c)
+                }
+            }
+        }
+        return out
+    }
+
     /// A JSON string literal, quotes included. `<`, `>`, `&` and U+2028/2029 are escaped too,
     /// so the text is safe even inside an HTML script block or a JavaScript file.
     public static func json(_ s: String) -> String {

@@ -197,25 +197,8 @@ struct WhatIfHTML {
         }
         return t("rules", ["changed": list(c.changed), "added": list(c.added), "removed": list(c.removed)])
     }
-    /// Text for element content and attribute values: `&`, `<`, `>`, `"` and `'` as entities.
-    func esc(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                // Control characters are not allowed in HTML text; U+FFFD shows that one was there.
-                let v = ch.value
-                if (v < 0x20 && v != 0x09 && v != 0x0A) || (0x7F...0x9F).contains(v) { out += "\u{FFFD}" } else { out.unicodeScalars.append(ch) }
-            }
-        }
-        return out
-    }
+    /// Text for element content and attribute values (`Escape.html`).
+    func esc(_ s: String) -> String { Escape.html(s) }
 
     static func number(_ n: Int64, sign: Bool = false) -> String { TerminalText.grouped(n, sign: sign) }
 
