@@ -195,7 +195,10 @@ struct Build: ParsableCommand {
         }
         progress.step("checking and computing")
         let assets = tree.assets
-        let run = PortalRun.check(consume tree, asOf: .day(asOf), jobs: options.jobs, times: times)
+        var run = PortalRun.check(consume tree, asOf: .day(asOf), jobs: options.jobs, times: times)
+        // No page reads which lots a spending drew from (the engine needs them only while it
+        // computes reversals); at 50,000 people they are ~70 MB held through the render.
+        run.book?.portions = [:]
         times = run.times
         var err = StandardError()
         progress.step("loading theme \(theme)")
