@@ -22,7 +22,7 @@ struct LedgerOrderTests {
             for line in 0..<n {
                 day += Int32(next(4) == 0 ? 1 : 0)
                 var e = LedgerEntry(date: Day(serial: day), verb: .earn, file: Int32(c / 3), line: Int32(line + 1))
-                e.points = Int64(c * 10_000 + line)  // identifies the entry
+                e.amount = Int64(c * 10_000 + line)  // identifies the entry
                 entries.append(e)
             }
             chunks.append(entries)
@@ -48,7 +48,7 @@ struct LedgerOrderTests {
         for jobs in [1, 2, 3, 8] {
             var chunks = made.chunks
             let ordered = LedgerReader.ledgerOrder(&chunks, lineOffsets: made.offsets, valid: made.valid, jobs: jobs)
-            #expect(ordered.map(\.points) == expected.map(\.points), "jobs \(jobs)")
+            #expect(ordered.map(\.amount) == expected.map(\.amount), "jobs \(jobs)")
             #expect(ordered.map(\.line) == expected.map(\.line), "jobs \(jobs)")
             #expect(ordered.map(\.isValid) == expected.map(\.isValid), "jobs \(jobs)")
             #expect(chunks.allSatisfy { $0.isEmpty }, "every chunk is let go once placed")
@@ -59,7 +59,7 @@ struct LedgerOrderTests {
     func sparseDays() {
         func entry(_ serial: Int32, _ id: Int64) -> LedgerEntry {
             var e = LedgerEntry(date: Day(serial: serial), verb: .earn, file: 0, line: 1)
-            e.points = id
+            e.amount = id
             return e
         }
         let chunks: [[LedgerEntry]] = [[entry(-719_162, 1), entry(20_000, 2)], [entry(2_932_896, 3)], [entry(20_000, 4), entry(-719_162, 5)]]
@@ -67,7 +67,7 @@ struct LedgerOrderTests {
         for jobs in [1, 3] {
             var copy = chunks
             let ordered = LedgerReader.ledgerOrder(&copy, lineOffsets: [0, 0, 0], valid: valid, jobs: jobs)
-            #expect(ordered.map(\.points) == [1, 5, 2, 4, 3], "jobs \(jobs)")
+            #expect(ordered.map(\.amount) == [1, 5, 2, 4, 3], "jobs \(jobs)")
         }
     }
 
