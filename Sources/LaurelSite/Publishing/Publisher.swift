@@ -304,15 +304,60 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         return previous
     }
 
+    /// `HASH SIZE PATH` lines, as `commit` writes them; a line that is not one is skipped (the
+    /// file it names is then written again, never linked on a guess). Parsed on the bytes: every
+    /// incremental build reads one line per file of the portal (31,580 at 10,000 people; split
+    /// into `String`s it took 0.15 s of the 1.4 s an incremental build adds to the check).
     static func readManifest(_ path: String) -> [String: (size: Int, hash: UInt64)] {
         guard let data = FileManager.default.contents(atPath: path) else { return [:] }
-        var entries: [String: (Int, UInt64)] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let parts = line.split(separator: " ", maxSplits: 2)
-            guard parts.count == 3, let hash = UInt64(parts[0], radix: 16), let size = Int(parts[1]) else { continue }
-            entries[String(parts[2])] = (size, hash)
+        return parseManifest([UInt8](data))
+    }
+
+    static func parseManifest(_ bytes: [UInt8]) -> [String: (size: Int, hash: UInt64)] {
+        var entries: [String: (size: Int, hash: UInt64)] = [:]
+        entries.reserveCapacity(bytes.count / 48)
+        bytes.withUnsafeBufferPointer { b in
+            var i = 0
+            while i < b.count {
+                var end = i
+                while end < b.count && b[end] != 10 { end += 1 }
+                if let (hash, size, pathStart) = manifestLine(b, i, end) {
+                    entries[String(decoding: UnsafeBufferPointer(rebasing: b[pathStart..<end]), as: UTF8.self)] = (size, hash)
+                }
+                i = end + 1
+            }
         }
         return entries
+    }
+
+    /// The hash, size and where the path starts of one manifest line `b[start..<end]`.
+    private static func manifestLine(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (UInt64, Int, Int)? {
+        var i = start
+        var hash: UInt64 = 0
+        while i < end && b[i] != 32 {
+            let c = b[i]
+            let digit: UInt8
+            switch c {
+            case 48...57: digit = c - 48
+            case 97...102: digit = c - 87
+            case 65...70: digit = c - 55
+            default: return nil
+            }
+            guard i - start < 16 else { return nil }
+            hash = hash << 4 | UInt64(digit)
+            i += 1
+        }
+        guard i > start, i < end else { return nil }
+        i += 1
+        let sizeStart = i
+        var size = 0
+        while i < end && b[i] != 32 {
+            guard b[i] >= 48 && b[i] <= 57, i - sizeStart < 18 else { return nil }
+            size = size * 10 + Int(b[i] - 48)
+            i += 1
+        }
+        guard i > sizeStart, i + 1 < end else { return nil }
+        return (hash, size, i + 1)
     }
 
     /// A relative path without `..`, empty or hidden segments.
