@@ -20,8 +20,8 @@ public struct LedgerEntry: Sendable {
     // 64 bytes, one cache line (a million of them are read in every build, five million held
     // through a 50,000-person build). Two pairs of fields no verb uses together share their
     // storage: `amount` (earn) with `points` (award, deduct, balance), and `qty` (earn, redeem)
-    // with `by` (award, deduct). Each accessor answers its field's default for the other verbs,
-    // so a reader never sees the other field's value.
+    // with `by` (award, deduct). Each accessor answers its field's default for the other verbs
+    // and ignores a value set for them, so no field can be read or overwritten through its pair.
     /// earn: `amount`; award, deduct, balance: `points`.
     private var amountOrPoints: Int64
     /// earn, redeem: `qty`; award, deduct: `by`.
@@ -30,22 +30,22 @@ public struct LedgerEntry: Sendable {
     /// earn: `amount:` (-1 when absent).
     public var amount: Int64 {
         get { verb == .earn ? amountOrPoints : -1 }
-        set { amountOrPoints = newValue }
+        set { if verb == .earn { amountOrPoints = newValue } }
     }
     /// award, deduct, balance: POINTS.
     public var points: Int64 {
         get { verb == .earn ? 0 : amountOrPoints }
-        set { amountOrPoints = newValue }
+        set { if verb != .earn { amountOrPoints = newValue } }
     }
     /// earn, redeem: `qty:` (1 when absent).
     public var qty: Int64 {
         get { verb == .earn || verb == .redeem ? qtyOrBy : 1 }
-        set { qtyOrBy = newValue }
+        set { if verb == .earn || verb == .redeem { qtyOrBy = newValue } }
     }
     /// The approver of an award or deduct.
     public var by: Int32 {
         get { verb == .award || verb == .deduct ? Int32(truncatingIfNeeded: qtyOrBy) : -1 }
-        set { qtyOrBy = Int64(newValue) }
+        set { if verb == .award || verb == .deduct { qtyOrBy = Int64(newValue) } }
     }
     public var date: Day
     /// Index into `Ledger.files` and 1-based line.

@@ -13,3 +13,26 @@ struct LayoutTests {
         #expect(MemoryLayout<Lot>.stride == 32)
     }
 }
+
+/// The entry's shared fields (decision 116): each verb sees only its own, and setting a field
+/// the verb does not use changes nothing.
+@Suite("Ledger entry: fields shared between verbs")
+struct SharedEntryFieldTests {
+    @Test("every verb reads its own fields and the defaults of the others", arguments: Verb.allCases)
+    func ownFields(_ verb: Verb) {
+        var e = LedgerEntry(date: Day(serial: 20_000), verb: verb, file: 0, line: 1)
+        #expect(e.amount == -1 && e.points == 0 && e.qty == 1 && e.by == -1, "\(verb.name) defaults")
+        e.amount = 250_000
+        e.points = 999_999_999_999
+        e.qty = 7
+        e.by = 42
+        let usesAmount = verb == .earn
+        let usesPoints = [.award, .deduct, .balance, .redeem, .reverse].contains(verb)
+        let usesQty = verb == .earn || verb == .redeem
+        let usesBy = verb == .award || verb == .deduct
+        #expect(e.amount == (usesAmount ? 250_000 : -1), "\(verb.name) amount")
+        #expect(e.points == (usesPoints ? 999_999_999_999 : 0), "\(verb.name) points")
+        #expect(e.qty == (usesQty ? 7 : 1), "\(verb.name) qty")
+        #expect(e.by == (usesBy ? 42 : -1), "\(verb.name) by")
+    }
+}
