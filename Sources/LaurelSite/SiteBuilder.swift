@@ -10,10 +10,14 @@ public protocol SiteSink: Sendable {
     /// Takes `path` unchanged from the previous build instead of writing it; false when it
     /// cannot (then the file is rendered and written). See `RenderReuse`.
     func keep(_ path: String) -> Bool
+    /// The bytes of `path` in the previous build, when they are the bytes that build recorded
+    /// for it (to patch a person page's rank, `RankPatch`); nil otherwise.
+    func previous(_ path: String) -> [UInt8]?
 }
 
 extension SiteSink {
     public func keep(_ path: String) -> Bool { false }
+    public func previous(_ path: String) -> [UInt8]? { nil }
 
     public func write(_ path: String, _ bytes: [UInt8]) throws {
         try bytes.withUnsafeBufferPointer { try write(path, $0) }
@@ -230,10 +234,21 @@ public enum SiteBuilder {
                     }
                     let page = Address.file(Address.person(id))
                     if !unchanged(page, inputs?.page) {
-                        buffer.removeAll()
-                        t.render(site.withExportLink(site.personPage(p, support: support), HistoryExport.file), locale: locale, into: &buffer)
-                        try sink.write(page, buffer.bytes)
-                        written += buffer.count
+                        // Only the rank moved: the previous page with the rank's digits replaced.
+                        if let reuse, let inputs, let patch = reuse.patch(page, main: inputs.main),
+                           let old = sink.previous(page), let (bytes, next) = patch.apply(to: old, values: inputs.ranks) {
+                            try sink.write(page, bytes)
+                            reuse.note(page, next, patched: true)
+                            written += bytes.count
+                        } else {
+                            buffer.removeAll()
+                            t.render(site.withExportLink(site.personPage(p, support: support), HistoryExport.file), locale: locale, into: &buffer)
+                            try sink.write(page, buffer.bytes)
+                            if let reuse, let inputs {
+                                reuse.note(page, RankPatch(main: inputs.main, values: inputs.ranks, placed: buffer.placed), patched: false)
+                            }
+                            written += buffer.count
+                        }
                     }
                     let feed = Address.personFeed(id)
                     if !unchanged(feed, inputs?.history) {

@@ -1,5 +1,5 @@
 import Foundation
-import LaurelSite
+@testable import LaurelSite
 import LaurelSources
 import Testing
 
@@ -161,6 +161,37 @@ struct IncrementalBuildTests {
         }
         // The sequence exercised the incremental path, not only full renders.
         #expect(reusedOnLedgerChange > 0, "\(kinds)")
+    }
+
+    @Test("points that move other people's ranks patch their pages: byte-identical, and a page altered on disk is rendered instead")
+    func rankPatch() throws {
+        let scratch = try Scratch()
+        let output = scratch.root + "/public"
+        _ = try scratch.build(output)
+        // A large deal for one person moves the current rank of everyone they overtake.
+        try scratch.append("2026-06-30 earn sun-hao deal-won amount:900000 id:inc-patch-1\n", to: "ledger/2026-Q2.ledger")
+        let second = try scratch.build(output)
+        #expect(second.fullRender.isEmpty)
+        #expect(second.reuse.patched > 0, "rendered \(second.reuse.rendered), reused \(second.reuse.reused)")
+        Tree.expectSame(Tree.contents(output), try scratch.reference(), "after ranks moved")
+        // The record keeps the places of the rank of every person page.
+        let current = try #require(Publisher.currentBuild(output: output))
+        let record = try DependencyRecord.read(ofBuild: current).get()
+        #expect(record.patches.keys.filter { $0.hasPrefix("people/") && $0.hasSuffix("/index.html") }.count > 1)
+        // A record whose places do not hold the recorded digits (here moved by one byte) is not
+        // trusted for the page: the next build renders it instead of patching.
+        var shifted = record.patches
+        for (path, patch) in shifted {
+            shifted[path] = RankPatch(main: patch.main, values: patch.values,
+                                      spans: patch.spans.map { RankPatch.Span(slot: $0.slot, start: $0.start + 1, end: $0.end + 1) })
+        }
+        let damaged = DependencyRecord(fingerprints: record.fingerprints, patches: shifted)
+        try Data(damaged.bytes).write(to: URL(fileURLWithPath: DependencyRecord.path(ofBuild: current)))
+        try scratch.append("2026-06-30 earn qian-li deal-won amount:990000 id:inc-patch-2\n", to: "ledger/2026-Q2.ledger")
+        let third = try scratch.build(output)
+        #expect(third.fullRender.isEmpty)
+        #expect(third.reuse.patched == 0)
+        Tree.expectSame(Tree.contents(output), try scratch.reference(), "after the places were damaged")
     }
 
     @Test("a ledger line appended renders only the pages it changes: the other people's pages are hard links")

@@ -9,16 +9,24 @@ import Foundation
 /// the output shows. A text file, one `FINGERPRINT PATH` line per file in path order, between
 /// a header naming the record's format version and an end line with a checksum of everything
 /// before it: a record that is missing, cut short, edited, or from another format version is
-/// no record, and the build renders everything.
+/// no record, and the build renders everything. A person page's line also carries its rank
+/// patch (`FINGERPRINT+PATCH PATH`, see `RankPatch`).
 public struct DependencyRecord: Sendable {
     /// The format of the record and of the fingerprints in it. Raise it whenever what a
     /// fingerprint covers changes: an older record is then ignored (a full render).
-    public static let version = 1
+    public static let version = 2
     static let header = "laurel-dependency-record \(version)"
 
     public private(set) var fingerprints: [String: UInt64]
+    /// Person pages: where their current rank is written, to patch it (`RankPatch`).
+    private(set) var patches: [String: RankPatch]
 
-    public init(fingerprints: [String: UInt64] = [:]) { self.fingerprints = fingerprints }
+    public init(fingerprints: [String: UInt64] = [:]) { self.init(fingerprints: fingerprints, patches: [:]) }
+
+    init(fingerprints: [String: UInt64], patches: [String: RankPatch]) {
+        self.fingerprints = fingerprints
+        self.patches = patches
+    }
 
     /// The record's file beside a build folder.
     public static func path(ofBuild folder: String) -> String { folder + ".deps" }
@@ -29,6 +37,10 @@ public struct DependencyRecord: Sendable {
         lines.append(10)
         for (path, fingerprint) in fingerprints.sorted(by: { $0.key < $1.key }) {
             lines.append(ContentHash.hex(fingerprint))
+            if let patch = patches[path] {
+                lines.append(UInt8(ascii: "+"))
+                lines.append(patch.text)
+            }
             lines.append(32)
             lines.append(path)
             lines.append(10)
@@ -71,19 +83,28 @@ public struct DependencyRecord: Sendable {
         guard ContentHash.of(covered) == checksum else { return .failure(.corrupt("checksum does not match")) }
         var fingerprints: [String: UInt64] = [:]
         fingerprints.reserveCapacity(count)
+        var patches: [String: RankPatch] = [:]
         var start = firstBreak + 1
         while start <= lastBreak {
             guard let newline = covered[start...].firstIndex(of: 10) else { break }
             let line = covered[start..<newline]
             start = newline + 1
-            guard line.count > 17, line[line.startIndex + 16] == 32,
+            guard let space = line.firstIndex(of: 32), space - line.startIndex >= 16, space + 1 < line.endIndex,
                   let fingerprint = UInt64(String(decoding: line.prefix(16), as: UTF8.self), radix: 16) else {
                 return .failure(.corrupt("bad line"))
             }
-            fingerprints[String(decoding: line.dropFirst(17), as: UTF8.self)] = fingerprint
+            let path = String(decoding: line[(space + 1)...], as: UTF8.self)
+            if space - line.startIndex > 16 {
+                guard line[line.startIndex + 16] == UInt8(ascii: "+"),
+                      let patch = RankPatch(text: Substring(String(decoding: line[(line.startIndex + 17)..<space], as: UTF8.self))) else {
+                    return .failure(.corrupt("bad line"))
+                }
+                patches[path] = patch
+            }
+            fingerprints[path] = fingerprint
         }
         guard fingerprints.count == count else { return .failure(.corrupt("\(fingerprints.count) lines, \(count) announced")) }
-        return .success(DependencyRecord(fingerprints: fingerprints))
+        return .success(DependencyRecord(fingerprints: fingerprints, patches: patches))
     }
 
     /// The record of the build in `folder`.

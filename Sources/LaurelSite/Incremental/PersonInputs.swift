@@ -44,7 +44,11 @@ struct PersonInputs: Sendable {
     /// show only the person's entries and bonuses (with names, labels and settings from the
     /// sources salt), and `page` for the page, which shows those and much more (ranks, lots,
     /// guidance …).
-    func fingerprints(_ p: Int, _ site: SiteContext, support: PersonPageSupport, into words: inout FingerprintWriter) -> (page: UInt64, history: UInt64) {
+    /// `main` is the page's fingerprint without its current-period rank values, `ranks` those
+    /// values (the slots of `RankPatch`, -1 when not shown): a page whose `main` is unchanged
+    /// differs from the previous one only in the digits of its rank.
+    func fingerprints(_ p: Int, _ site: SiteContext, support: PersonPageSupport, into words: inout FingerprintWriter)
+        -> (page: UInt64, history: UInt64, main: UInt64, ranks: [Int64]) {
         words.reset()
         words.word(historySalt)
         words.int(p)
@@ -101,7 +105,10 @@ struct PersonInputs: Sendable {
         words.int64(account.lifetime)
         words.int(account.title ?? -1)
         words.int64(account.score(in: book.period))
-        words.int(book.ranks[p] ?? -1)
+        // The current-period ranks: only whether each is shown (and is not zero, which a
+        // section would test) is in `main`; their values are hashed last.
+        let ranks = PersonInputs.currentRanks(p, site, support: support)
+        for rank in ranks { words.int(rank < 0 ? -1 : rank == 0 ? 0 : 1) }
         words.int(account.badges.count)
         for badge in account.badges {
             words.int(badge.badge)
@@ -112,7 +119,7 @@ struct PersonInputs: Sendable {
         for item in account.scores {
             words.period(item.period)
             words.int64(item.points)
-            words.int32(support.ranks[item.period]?[p] ?? 0)
+            words.int32(item.period == book.period ? -2 : support.ranks[item.period]?[p] ?? 0)
         }
         // Lots (the page shows the available ones, with where each came from) and expiry.
         words.int(account.lots.count)
@@ -134,7 +141,23 @@ struct PersonInputs: Sendable {
         // as the page shows it.
         var views = ViewDigest(capacity: 1024)
         words.word(views.digest(View([(.guidance, .list(site.guidance(p, support: support, at: Address.person(site.sources.people[p].id))))]), salt: 3))
-        return (words.value, history)
+        let main = words.value
+        for rank in ranks { words.int64(rank) }
+        return (words.value, history, main, ranks)
+    }
+
+    /// The values of `RankPatch`'s slots on person `p`'s page, as `personPage` shows them: the
+    /// summary's current rank, and the rank in the current period's row of the scores table
+    /// (-1 when the page does not show it).
+    static func currentRanks(_ p: Int, _ site: SiteContext, support: PersonPageSupport) -> [Int64] {
+        let book = site.book
+        let summary = book.ranks[p].map { Int64($0) } ?? -1
+        var row: Int64 = -1
+        if book.accounts[p].scores.contains(where: { $0.period == book.period }),
+           let rank = support.ranks[book.period]?[p], rank > 0 {
+            row = Int64(rank)
+        }
+        return [summary, row]
     }
 
     /// Where an entry is and what it is: its date, verb and `ledger/PATH:LINE`.

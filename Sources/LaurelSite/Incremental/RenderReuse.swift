@@ -52,10 +52,13 @@ enum PageInputs: Sendable {
 /// rendered. Shared by the rendering threads.
 public final class RenderReuse: @unchecked Sendable {
     private let previous: [String: UInt64]
+    private let previousPatches: [String: RankPatch]
     private let lock = NSLock()
     private var current: [String: UInt64] = [:]
+    private var currentPatches: [String: RankPatch] = [:]
     private var renderedCount = 0
     private var reusedCount = 0
+    private var patchedCount = 0
     /// Hashes every page's fingerprint starts from: the sources and theme, and those with the ledger.
     let sourcesSalt: UInt64
     let ledgerSalt: UInt64
@@ -63,6 +66,7 @@ public final class RenderReuse: @unchecked Sendable {
     /// `previous` nil: render everything (`--force`, or no usable record), and record it all.
     public init(inputs: RenderInputs, theme: Theme, previous: DependencyRecord?) {
         self.previous = previous?.fingerprints ?? [:]
+        previousPatches = previous?.patches ?? [:]
         var s = ContentHash()
         s.update("sources\u{0}")
         s.update([inputs.sources, theme.fingerprint].flatMap(RenderReuse.bytes))
@@ -78,9 +82,11 @@ public final class RenderReuse: @unchecked Sendable {
     /// Files rendered, and files taken from the previous build unrendered.
     public var rendered: Int { lock.withLock { renderedCount } }
     public var reused: Int { lock.withLock { reusedCount } }
+    /// Of the files rendered, person pages made by patching their rank into the previous page.
+    public var patched: Int { lock.withLock { patchedCount } }
 
     /// This build's record, to be written beside it.
-    public var record: DependencyRecord { lock.withLock { DependencyRecord(fingerprints: current) } }
+    public var record: DependencyRecord { lock.withLock { DependencyRecord(fingerprints: current, patches: currentPatches) } }
 
     /// Notes `path`'s fingerprint; true when the previous build made the same file from the
     /// same inputs and `sink` took it from there (the caller then renders nothing).
@@ -90,8 +96,26 @@ public final class RenderReuse: @unchecked Sendable {
         lock.withLock {
             current[path] = fingerprint
             if kept { reusedCount += 1 } else { renderedCount += 1 }
+            // A kept page has the bytes, so the places, it had.
+            if kept, let patch = previousPatches[path] { currentPatches[path] = patch }
         }
         return kept
+    }
+
+    /// The previous build's rank patch of `path`, when that page was made from the same inputs
+    /// but for its rank values (`main`).
+    func patch(_ path: String, main: UInt64) -> RankPatch? {
+        guard let patch = previousPatches[path], patch.main == main else { return nil }
+        return patch
+    }
+
+    /// Records where `path`'s rank is in this build's page; `patched` when the page was made
+    /// by `RankPatch.apply` rather than rendered.
+    func note(_ path: String, _ patch: RankPatch, patched: Bool) {
+        lock.withLock {
+            currentPatches[path] = patch
+            if patched { patchedCount += 1 }
+        }
     }
 
     /// `reuse` for a group of files made together (the search index): all or none are kept.

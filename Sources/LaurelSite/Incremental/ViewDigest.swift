@@ -64,7 +64,7 @@ struct ViewDigest: ~Copyable {
         case .text(let s): tag(.text); text(s)
         case .bytes(let b): tag(.text); bytes(b.buffer)
         case .html(let s): tag(.html); text(s)
-        case .number(let n): tag(.number); word(UInt64(bitPattern: n))
+        case .number(let n), .placed(_, let n): tag(.number); word(UInt64(bitPattern: n))
         case .signed(let n): tag(.signed); word(UInt64(bitPattern: n))
         case .day(let d): tag(.day); word(UInt64(bitPattern: Int64(d.serial)))
         case .period(let p):

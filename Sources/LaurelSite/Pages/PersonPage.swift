@@ -139,8 +139,9 @@ extension SiteContext {
         summary.set(.balance, .number(account.balance))
         summary.set(.lifetime, .number(account.lifetime))
         summary.set(.score, .number(account.score(in: book.period)))
+        // The current ranks are `.placed`, so a later build can patch them (`RankPatch`).
         if let rank = book.ranks[p] {
-            summary.set(.rank, .number(Int64(rank)))
+            summary.set(.rank, .placed(slot: 0, Int64(rank)))
             summary.set(.ranked, .bool(true))
         }
         summary.set(.optedout, .bool(!person.leaderboard))
@@ -161,12 +162,15 @@ extension SiteContext {
         // Scores and lots are rows made on demand into one view, like the history: a person has
         // dozens of each.
         let scores = account.scores
+        let current = book.period
         root.set(.scores, .rows(RowList(count: scores.count) { row, view in
             let item = scores[scores.count - 1 - row]
             view.set(.period, support.periodLabels[item.period] ?? .period(item.period))
             view.set(.score, .number(item.points))
             view.set(.url, support.periodLinks[item.period] ?? .text(Address.link(from: at, to: Address.board(item.period))))
-            if let rank = support.ranks[item.period]?[p], rank > 0 { view.set(.rank, .number(Int64(rank))) }
+            if let rank = support.ranks[item.period]?[p], rank > 0 {
+                view.set(.rank, item.period == current ? .placed(slot: 1, Int64(rank)) : .number(Int64(rank)))
+            }
         }))
         root.set(.history, .rows(history(p, at: at, support: support)))
         // The lots that make up the balance: unspent, not cancelled, not expired.

@@ -64,6 +64,8 @@ public struct BuildReport: Sendable {
     /// Files rendered, and files taken from the previous build without rendering (docs/incremental.md).
     public var rendered = 0
     public var reused = 0
+    /// Of the files rendered, person pages made by patching their rank into the previous page.
+    public var patched = 0
     /// Why every page was rendered ("--force", "no dependency record" …); empty for an incremental build.
     public var fullRender: String = ""
     public var errors = 0
@@ -88,6 +90,7 @@ public struct BuildReport: Sendable {
           "unchanged": \(unchanged),
           "rendered": \(rendered),
           "reused": \(reused),
+          "patched": \(patched),
           "fullRender": \(Escape.json(fullRender)),
           "errors": \(errors),
           "warnings": \(warnings),

@@ -161,6 +161,32 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         return true
     }
 
+    /// The previous build's bytes of `path`, if they are what its manifest says (size and hash).
+    public func previous(_ path: String) -> [UInt8]? {
+        guard previousFD >= 0, Publisher.isSafe(path), let old = previousManifest[path], old.size >= 0,
+              old.size <= 64 << 20 else { return nil }
+        let fd = openat(previousFD, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        // One byte more than recorded: a file that grew since is not the recorded one.
+        var bytes = [UInt8](repeating: 0, count: old.size + 1)
+        var count = 0
+        let ok = bytes.withUnsafeMutableBytes { raw -> Bool in
+            guard let base = raw.baseAddress else { return false }
+            while count < raw.count {
+                let n = read(fd, base + count, raw.count - count)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return n == 0 }
+                count += n
+            }
+            return true
+        }
+        guard ok, count == old.size else { return nil }
+        bytes.removeLast()
+        guard bytes.withUnsafeBufferPointer({ ContentHash.of($0) }) == old.hash else { return nil }
+        return bytes
+    }
+
     /// The dependency record of the build published now, if it has a usable one.
     public var previousRecord: Result<DependencyRecord, DependencyRecord.Unusable> {
         guard let previousFolder else { return .failure(.missing) }

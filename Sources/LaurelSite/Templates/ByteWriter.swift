@@ -8,6 +8,8 @@ struct ByteWriter: ~Copyable {
     private var start: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
     private var capacity: Int
+    /// Where `.placed` values were written, in writing order (see `RankPatch`).
+    private(set) var placed: [(slot: UInt8, range: Range<Int>)] = []
 
     init(capacity: Int = 16_384) {
         self.capacity = max(64, capacity)
@@ -65,7 +67,13 @@ struct ByteWriter: ~Copyable {
     }
 
     /// Empties the buffer and keeps its memory, for the next page.
-    mutating func removeAll() { count = 0 }
+    mutating func removeAll() {
+        count = 0
+        if !placed.isEmpty { placed.removeAll(keepingCapacity: true) }
+    }
+
+    /// Notes that `range` of the bytes holds the value of `slot`.
+    mutating func place(_ slot: UInt8, _ range: Range<Int>) { placed.append((slot, range)) }
 
     /// The bytes written so far, valid until the next change.
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: start, count: count) }

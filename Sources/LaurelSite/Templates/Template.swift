@@ -532,6 +532,10 @@ enum HTMLWriter {
         case .signed(let n):
             if n > 0 { out.append(43) }
             group(n, into: &out)
+        case .placed(let slot, let n):
+            let start = out.count
+            group(n, into: &out)
+            out.place(slot, start..<out.count)
         case .day(let d): day(d, locale, into: &out)
         case .period(let p): escape(LocaleFormat.period(p, locale), into: &out)
         case .bool(let b): out.append(b ? "true" : "false")

@@ -11,6 +11,10 @@ public enum TemplateValue: Sendable {
     case number(Int64)
     /// A whole number with its sign (+20, −15): changes of points.
     case signed(Int64)
+    /// A whole number written as `.number`, whose places in the output are noted in the page's
+    /// `ByteWriter` under `slot` (`placed`): a person page's current rank, which a later build
+    /// may patch in place instead of rendering the page again (docs/incremental.md).
+    case placed(slot: UInt8, Int64)
     /// A calendar day, formatted for the portal's locale.
     case day(Day)
     /// A leaderboard period, formatted for the portal's locale (2026-Q1 → "2026 Q1" / "2026年第1季度").
@@ -36,7 +40,7 @@ public enum TemplateValue: Sendable {
         case .text(let s), .html(let s): return !s.isEmpty
         case .bytes(let b): return b.count > 0
         case .textNumber, .bytesNumber: return true
-        case .number(let n), .signed(let n): return n != 0
+        case .number(let n), .signed(let n), .placed(_, let n): return n != 0
         case .bool(let b): return b
         case .list(let l): return !l.isEmpty
         case .rows(let r): return r.count > 0

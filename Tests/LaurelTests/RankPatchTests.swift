@@ -1,0 +1,61 @@
+@testable import LaurelSite
+import Testing
+
+/// `RankPatch` (decision 117): the previous page with its rank's digits replaced, only where
+/// the recorded digits are.
+@Suite("Rank patch: a person page's rank replaced in place")
+struct RankPatchTests {
+    static func page(_ summary: String, _ row: String) -> (bytes: [UInt8], spans: [RankPatch.Span]) {
+        let parts = ["<dd>第 ", summary, " 名</dd><td>", row, "</td><p>3,790</p>"]
+        var bytes: [UInt8] = [], spans: [RankPatch.Span] = []
+        for (k, part) in parts.enumerated() {
+            let start = bytes.count
+            bytes += Array(part.utf8)
+            if k == 1 || k == 3 { spans.append(RankPatch.Span(slot: UInt8(k / 2), start: start, end: bytes.count)) }
+        }
+        return (bytes, spans)
+    }
+
+    @Test("digits replaced, grouped by thousands, and the places moved when their length changes")
+    func replaces() throws {
+        let old = RankPatchTests.page("999", "3,790")
+        let patch = RankPatch(main: 7, values: [999, 3790], spans: old.spans)
+        let (bytes, next) = try #require(patch.apply(to: old.bytes, values: [1000, 12]))
+        let expected = RankPatchTests.page("1,000", "12")
+        #expect(String(decoding: bytes, as: UTF8.self) == String(decoding: expected.bytes, as: UTF8.self))
+        #expect(next == RankPatch(main: 7, values: [1000, 12], spans: expected.spans))
+        // The new places patch again.
+        let (again, _) = try #require(next.apply(to: bytes, values: [999, 3790]))
+        #expect(again == old.bytes)
+    }
+
+    @Test("bytes that are not the recorded value are not patched")
+    func refuses() {
+        let old = RankPatchTests.page("999", "3,790")
+        #expect(RankPatch(main: 7, values: [998, 3790], spans: old.spans).apply(to: old.bytes, values: [5, 5]) == nil)
+        let shifted = old.spans.map { RankPatch.Span(slot: $0.slot, start: $0.start + 1, end: $0.end + 1) }
+        #expect(RankPatch(main: 7, values: [999, 3790], spans: shifted).apply(to: old.bytes, values: [5, 5]) == nil)
+        let beyond = [RankPatch.Span(slot: 0, start: old.bytes.count, end: old.bytes.count + 3)]
+        #expect(RankPatch(main: 7, values: [999, -1], spans: beyond).apply(to: old.bytes, values: [5, -1]) == nil)
+        #expect(RankPatch(main: 7, values: [999, 3790], spans: old.spans).apply(to: old.bytes, values: [5]) == nil)
+    }
+
+    @Test("the record's text form reads back as written; anything else is refused")
+    func text() {
+        let patch = RankPatch(main: 0xfeed_0000_0000_0001, values: [12, -1], spans: [RankPatch.Span(slot: 0, start: 1200, end: 1202)])
+        #expect(RankPatch(text: Substring(patch.text)) == patch)
+        for bad in ["", "feed", "feed000000000001,1", "feed000000000001,1,2,3", "feed000000000001,1,2,0:5:3",
+                    "feed000000000001,1,2,2:1:2", "feed000000000001,1,2,0:5:9,1:6:8", "feed000000000001,-2,1"] {
+            #expect(RankPatch(text: Substring(bad)) == nil, "\(bad)")
+        }
+    }
+
+    @Test("a record with patches reads back as written")
+    func record() throws {
+        let patch = RankPatch(main: 3, values: [1, 1], spans: [RankPatch.Span(slot: 0, start: 10, end: 11), RankPatch.Span(slot: 1, start: 90, end: 91)])
+        let record = DependencyRecord(fingerprints: ["people/a b/index.html": 5, "index.html": 6], patches: ["people/a b/index.html": patch])
+        let back = try DependencyRecord.parse(record.bytes).get()
+        #expect(back.fingerprints == record.fingerprints)
+        #expect(back.patches == record.patches)
+    }
+}
