@@ -50,6 +50,19 @@ struct RankPatchTests {
         }
     }
 
+    @Test("a record announcing more lines than it has is refused, however large the count")
+    func hugeCount() {
+        for count in ["9223372036854775807", "100000000000000", "-5"] {
+            var body = Array((DependencyRecord.header + "\n0000000000000001 index.html\n").utf8)
+            let checksum = ContentHash.of(body)
+            body += Array("end \(count) \(ContentHash.hex(checksum))\n".utf8)
+            guard case .failure = DependencyRecord.parse(body) else {
+                Issue.record("count \(count) accepted")
+                continue
+            }
+        }
+    }
+
     @Test("a record with patches reads back as written")
     func record() throws {
         let patch = RankPatch(main: 3, values: [1, 1], spans: [RankPatch.Span(slot: 0, start: 10, end: 11), RankPatch.Span(slot: 1, start: 90, end: 91)])

@@ -82,7 +82,9 @@ public struct DependencyRecord: Sendable {
         let covered = Array(data[...lastBreak])
         guard ContentHash.of(covered) == checksum else { return .failure(.corrupt("checksum does not match")) }
         var fingerprints: [String: UInt64] = [:]
-        fingerprints.reserveCapacity(count)
+        // The announced count is checked below; it only sizes the table, never beyond the lines
+        // the data can hold (a crafted count must not ask for terabytes).
+        fingerprints.reserveCapacity(max(0, min(count, data.count / 18)))
         var patches: [String: RankPatch] = [:]
         var start = firstBreak + 1
         while start <= lastBreak {

@@ -51,8 +51,7 @@ struct RankPatch: Sendable, Equatable {
                   values[slot] >= 0, new[slot] >= 0 else { return nil }
             digits.removeAll()
             HTMLWriter.group(values[slot], into: &digits)
-            let written = old.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[span.start..<span.end]) }
-            guard written.elementsEqual(digits.bytes) else { return nil }
+            guard old[span.start..<span.end].elementsEqual(digits.bytes) else { return nil }
             old.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[from..<span.start])) }
             let start = out.count
             HTMLWriter.group(new[slot], into: &out)
