@@ -377,6 +377,9 @@ final class ChunkParser {
             if overflow || p > LedgerReader.pointsLimit {
                 fail(qtyToken?.valueStart ?? ruleToken.start, "this entry computes to more than 1,000,000,000 points; check qty:")
             }
+        } else if qtyToken == nil && version.points > LedgerReader.pointsLimit {
+            // qty: defaults to 1, so the rule's own points are the entry's (FORMAT.md 4.1).
+            fail(ruleToken.start, "rule '\(references.rules[r].id)' gives \(version.points) points for one entry on \(entry.date), more than 1,000,000,000; an entry may not compute to more")
         }
     }
 

@@ -161,6 +161,31 @@ struct FormatSection4Tests {
         #expect(d.count == 4)
     }
 
+    @Test("an earn without qty: under a rule whose points exceed 1,000,000,000 is an error, not a capped figure")
+    func limitExceededByTheRuleItself() {
+        let d = Fixture.specPortal(rules: """
+            - id: jackpot
+              name: Jackpot
+              versions:
+                - since: 2025-01-01
+                  points: 5000000000
+                  cap: {max: 100, per: month}
+            - id: top
+              name: Top
+              versions:
+                - since: 2025-01-01
+                  points: 1000000000
+            """).ledger("""
+            2026-01-05 earn li-na jackpot
+            2026-01-06 earn li-na top
+            2026-01-07 earn li-na jackpot qty:1
+
+            """).diagnostics(asOf: "2026-02-01")
+        #expect(hasError(d, at: "\(Self.ledgerPath):1:23", "1,000,000,000"))
+        #expect(hasError(d, onLine: "\(Self.ledgerPath):3", "1,000,000,000"))
+        #expect(d.count == 2)
+    }
+
     @Test("points and per are whole numbers >= 1, versions in date order with distinct since")
     func versionYAML() {
         let d = Fixture.specPortal(rules: """

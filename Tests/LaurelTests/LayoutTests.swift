@@ -6,10 +6,10 @@ import Testing
 /// their sizes are part of the memory budget (docs/benchmark.md).
 @Suite("Memory layout of the per-entry values")
 struct LayoutTests {
-    @Test("a ledger entry is 64 bytes, an outcome 32, a lot 32")
+    @Test("a ledger entry is 64 bytes, an outcome 24, a lot 32")
     func strides() {
         #expect(MemoryLayout<LedgerEntry>.stride == 64)
-        #expect(MemoryLayout<EntryOutcome>.stride == 32)
+        #expect(MemoryLayout<EntryOutcome>.stride == 24)
         #expect(MemoryLayout<Lot>.stride == 32)
     }
 }
