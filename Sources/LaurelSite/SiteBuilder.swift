@@ -236,7 +236,7 @@ public enum SiteBuilder {
                     if !unchanged(page, inputs?.page) {
                         // Only the rank moved: the previous page with the rank's digits replaced.
                         if let reuse, let inputs, let patch = reuse.patch(page, main: inputs.main),
-                           let old = sink.previous(page), let (bytes, next) = patch.apply(to: old, values: inputs.ranks) {
+                           let old = sink.previous(page), let (bytes, next) = patch.apply(to: old, values: inputs.ranks, locale: locale) {
                             try sink.write(page, bytes)
                             reuse.note(page, next, patched: true)
                             written += bytes.count

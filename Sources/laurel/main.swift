@@ -257,7 +257,7 @@ struct Build: ParsableCommand {
         report.stages = times.stages
         report.write(output: output)
         if !options.quiet {
-            print("built \(stats.pages) pages for \(run.sources.people.count) people and \(run.sources.ledger.entries.count) entries as of \(run.asOf): \(publisher.written) files written, \(publisher.unchanged) unchanged, \(reuse.reused) not rendered, \(reuse.patched) ranks patched\(report.fullRender.isEmpty ? "" : " (full render: \(report.fullRender))"), \(report.warnings) warnings (\(times.summary))")
+            print("built \(stats.pages) pages for \(run.sources.people.count) people and \(run.sources.ledger.entries.count) entries as of \(run.asOf): \(publisher.written) files written, \(publisher.unchanged) unchanged, \(reuse.reused) not rendered, \(reuse.patched) pages patched\(report.fullRender.isEmpty ? "" : " (full render: \(report.fullRender))"), \(report.warnings) warnings (\(times.summary))")
             print("open \(output)/index.html")
         }
         // The portal is published and reported: skip freeing the department value by value (a

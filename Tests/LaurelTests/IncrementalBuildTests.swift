@@ -194,6 +194,61 @@ struct IncrementalBuildTests {
         Tree.expectSame(Tree.contents(output), try scratch.reference(), "after the places were damaged")
     }
 
+    @Test("a nightly build one day later patches the as-of day into person pages; a new period, or lots expiring, renders them; always byte-identical")
+    func asOfPatch() throws {
+        let scratch = try Scratch()
+        // A case study dated 07-05 about wu-lei: listed on their page from that day on.
+        try scratch.write("""
+            ---
+            title: 七月的一单
+            outcome: success
+            date: 2026-07-05
+            rules: [deal-won]
+            people: [wu-lei]
+            ---
+            [吴磊](person:wu-lei)在七月初签下一单。
+
+            """, to: "pages/cases/wu-lei-july.md")
+        // The coffee voucher costs 40 from 07-09: what each person can afford changes that day.
+        try scratch.replace("  cost: 50\n  image: rewards/coffee.svg", "  costs:\n    - since: 2026-01-01\n      cost: 50\n    - since: 2026-07-09\n      cost: 40\n  image: rewards/coffee.svg", in: "rewards.yaml")
+        let output = scratch.root + "/public"
+        _ = try scratch.build(output)
+        // Each step moves the as-of day only. 07-01 starts a new quarter (the current period
+        // changes on every page); 11-30 brings lots that expire at the year's end within 31
+        // days ("soon"); 2027-01-01 expires them.
+        let days: [(Int, Int, Int)] = [(2026, 7, 1), (2026, 7, 2), (2026, 7, 4), (2026, 7, 5), (2026, 7, 8), (2026, 7, 9), (2026, 7, 10), (2026, 11, 29), (2026, 11, 30), (2026, 12, 1),
+                                       (2026, 12, 31), (2027, 1, 1), (2027, 1, 2)]
+        var patchedByDay: [String: Int] = [:]
+        for (y, m, d) in days {
+            scratch.asOf = try #require(Day(year: y, month: m, day: d))
+            let outcome = try scratch.build(output)
+            #expect(outcome.fullRender.isEmpty)
+            patchedByDay[scratch.asOf.description] = outcome.reuse.patched
+            Tree.expectSame(Tree.contents(output), try scratch.reference(), "as of \(scratch.asOf)")
+        }
+        // Within a period, with nothing expiring, every person page is patched: the day is all
+        // that changed on it.
+        let people = IncrementalBuildTests.people.count
+        #expect(patchedByDay["2026-07-02"] == people, "\(patchedByDay)")
+        #expect(patchedByDay["2026-07-10"] == people, "\(patchedByDay)")
+        // A reward's cost changed on 07-09 (every page lists what its person can afford).
+        #expect(patchedByDay["2026-07-09"] == 0, "\(patchedByDay)")
+        // The case study published on 07-05 is listed on wu-lei's page; the pages published are
+        // one input of every person page (guidance, mentions), so all of them are rendered.
+        #expect(patchedByDay["2026-07-05"] == 0, "\(patchedByDay)")
+        // A new current period changes more than the day on every person page: rendered.
+        #expect(patchedByDay["2026-07-01"] == 0, "\(patchedByDay)")
+        #expect(patchedByDay["2027-01-01"] == 0, "\(patchedByDay)")
+        // Someone's lots became "soon" on 11-30 (31 days before they expire): their page is
+        // rendered, the others patched.
+        #expect(try #require(patchedByDay["2026-11-30"]) < people, "\(patchedByDay)")
+        #expect(try #require(patchedByDay["2026-11-30"]) > 0, "\(patchedByDay)")
+        // The feeds and CSVs do not show the as-of day (unless someone has no entries): kept.
+        scratch.asOf = try #require(Day(year: 2027, month: 1, day: 3))
+        let last = try scratch.build(output)
+        #expect(last.reuse.reused >= 2 * people, "reused \(last.reuse.reused)")
+    }
+
     @Test("a ledger line appended renders only the pages it changes: the other people's pages are hard links")
     func oneLineRendersLittle() throws {
         let scratch = try Scratch()

@@ -3,9 +3,14 @@ import LaurelSources
 
 /// The fingerprints of a person's three files (their page, their feed and their history CSV):
 /// everything `personPage`, `personFeed` and `HistoryExport.write` read that is not already in
-/// the sources salt (the roster, rules, rewards, titles, teams, pages, settings, theme, as-of).
+/// the sources salt (the roster, rules, rewards, titles, teams, pages, settings, theme).
 /// The feed and the CSV show only the person's entries and bonuses: they have a fingerprint of
 /// their own, so that a rank moved by someone else's points re-renders the page alone.
+///
+/// The as-of day itself is not in these fingerprints (decision 118): what it changes on a
+/// person's files is, each where it is read (the current period, the pages published by then,
+/// reward costs in force, which lots are available, expired or expiring soon, the feed's date
+/// when there are no entries), and the day as the page writes it is a patch slot like the rank.
 ///
 /// Each value below is named after the line of the page builders that reads it; a new read in
 /// those builders needs a new line here (and `DependencyRecord.version` raised). The
@@ -19,8 +24,20 @@ struct PersonInputs: Sendable {
 
     init(_ site: SiteContext, reuse: RenderReuse) {
         var words = FingerprintWriter()
-        words.word(reuse.sourcesSalt)
+        words.word(reuse.personSalt)
         words.text("person")
+        let asOf = site.book.asOf
+        // What the as-of day decides for every person page: the current period (`site.period`,
+        // the summary's score), the pages published by then (`site.published`: page lists,
+        // guidance and mentions), the reward costs in force (`rewardCosts`, `rewardOffers`).
+        words.period(site.book.period)
+        let published = site.published.sorted { $0.key < $1.key }
+        words.int(published.count)
+        for (path, i) in published {
+            words.text(path)
+            words.int(i)
+        }
+        for reward in site.sources.rewards { words.int64(reward.cost(on: asOf) ?? -1) }
         // Rewards within reach (`rewardsWithin`): stock used by everyone; with the person's
         // balance and lifetime below, and costs and titles in the sources salt, that is all
         // `isAvailable` and the costs compare.
@@ -34,7 +51,7 @@ struct PersonInputs: Sendable {
         }
         salt = words.value
         var history = FingerprintWriter()
-        history.word(reuse.sourcesSalt)
+        history.word(reuse.personSalt)
         history.text("person history")
         historySalt = history.value
         fileHashes = site.sourcePrefixes.map { ContentHash.of(Array($0.utf8)) }
@@ -59,6 +76,8 @@ struct PersonInputs: Sendable {
         // The history (page, feed and CSV): every entry with its outcome, the entries it
         // reverses or is reversed by, and the target bonuses.
         words.int(account.entries.count)
+        // A feed without entries is dated the as-of day.
+        if account.entries.isEmpty { words.day(book.asOf) }
         for i in account.entries {
             let e = entries[Int(i)]
             let o = outcomes[Int(i)]
@@ -130,12 +149,17 @@ struct PersonInputs: Sendable {
             words.day(lot.date)
             words.int32(lot.lastValidSerial)
             words.bool(lot.cancelled)
+            // Which lots are shown, and marked expired, on the as-of day.
+            words.bool(lot.isAvailable(on: book.asOf))
+            words.bool(lot.lastValid.map { $0 < book.asOf } ?? false)
             if lot.origin >= 0 { entry(entries[Int(lot.origin)], into: &words) }
         }
         words.int(account.expiring.count)
         for group in account.expiring {
             words.int32(group.lastValid?.serial ?? Int32.max)
             words.int64(group.points)
+            // `soon` on the page: within 31 days of the as-of day.
+            words.bool(group.lastValid.map { $0.serial - book.asOf.serial <= 31 } ?? false)
         }
         // Guidance depends on the team's averages (everyone's points): the guidance itself,
         // as the page shows it.
@@ -147,8 +171,8 @@ struct PersonInputs: Sendable {
     }
 
     /// The values of `RankPatch`'s slots on person `p`'s page, as `personPage` shows them: the
-    /// summary's current rank, and the rank in the current period's row of the scores table
-    /// (-1 when the page does not show it).
+    /// summary's current rank, the rank in the current period's row of the scores table
+    /// (-1 when the page does not show it), and the as-of day's serial.
     static func currentRanks(_ p: Int, _ site: SiteContext, support: PersonPageSupport) -> [Int64] {
         let book = site.book
         let summary = book.ranks[p].map { Int64($0) } ?? -1
@@ -157,7 +181,7 @@ struct PersonInputs: Sendable {
            let rank = support.ranks[book.period]?[p], rank > 0 {
             row = Int64(rank)
         }
-        return [summary, row]
+        return [summary, row, Int64(book.asOf.serial)]
     }
 
     /// Where an entry is and what it is: its date, verb and `ledger/PATH:LINE`.

@@ -1,17 +1,21 @@
-/// A person page's current-period rank, patched into the previous build's bytes instead of
-/// rendering the page again (docs/incremental.md, decision 117).
+import LaurelSources
+
+/// A person page's current-period rank and as-of day, patched into the previous build's bytes
+/// instead of rendering the page again (docs/incremental.md, decisions 117 and 118).
 ///
 /// A day of ledger entries moves the current rank of almost everyone, and for most people it is
 /// the only thing on their page that changed (6,771 of the 7,000 people without new entries of
-/// a 10,000-person day). The page's rank is written as a `.placed` value, so the render notes
-/// where its digits are; the record keeps those places, the values written there, and the
-/// page's fingerprint without the rank values (`main`). When a later build finds the same
-/// `main` fingerprint and only the rank values differ, it copies the previous page with the
-/// digits replaced, after checking that the bytes there are the values it recorded.
+/// a 10,000-person day); a nightly build also moves the as-of day, which every page shows. The
+/// rank is written as a `.placed` value and the day as a `.placedDay`, so the render notes
+/// where they are; the record keeps those places, the values written there, and the page's
+/// fingerprint without those values (`main`). When a later build finds the same `main`
+/// fingerprint and only the values differ, it copies the previous page with the values
+/// replaced, after checking that the bytes there are the values it recorded.
 struct RankPatch: Sendable, Equatable {
-    /// The slots of `TemplateValue.placed`: the summary's current rank, and the current
-    /// period's row in the scores table.
-    static let slots = 2
+    /// The slots of `TemplateValue.placed` and `.placedDay`: the summary's current rank, the
+    /// current period's row in the scores table (numbers), and the as-of day (a day serial).
+    static let slots = 3
+    static let asOfSlot: UInt8 = 2
 
     struct Span: Sendable, Equatable {
         var slot: UInt8
@@ -39,7 +43,7 @@ struct RankPatch: Sendable, Equatable {
     /// The page with the slots' `new` values, made from `old`, the page as rendered with
     /// `values`, and the patch that describes the result; nil when the bytes at a span are not
     /// the value recorded for it (the page is then rendered).
-    func apply(to old: [UInt8], values new: [Int64]) -> (bytes: [UInt8], patch: RankPatch)? {
+    func apply(to old: [UInt8], values new: [Int64], locale: PortalSettings.Locale) -> (bytes: [UInt8], patch: RankPatch)? {
         guard new.count == values.count else { return nil }
         var out = ByteWriter(capacity: old.count + 16 * spans.count)
         var next = RankPatch(main: main, values: new, spans: [])
@@ -50,16 +54,29 @@ struct RankPatch: Sendable, Equatable {
             guard slot < values.count, span.start >= from, span.start <= span.end, span.end <= old.count,
                   values[slot] >= 0, new[slot] >= 0 else { return nil }
             digits.removeAll()
-            HTMLWriter.group(values[slot], into: &digits)
-            guard old[span.start..<span.end].elementsEqual(digits.bytes) else { return nil }
+            guard RankPatch.write(values[slot], slot: span.slot, locale: locale, into: &digits),
+                  old[span.start..<span.end].elementsEqual(digits.bytes) else { return nil }
             old.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[from..<span.start])) }
             let start = out.count
-            HTMLWriter.group(new[slot], into: &out)
+            guard RankPatch.write(new[slot], slot: span.slot, locale: locale, into: &out) else { return nil }
             next.spans.append(Span(slot: span.slot, start: start, end: out.count))
             from = span.end
         }
         old.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[from..<old.count])) }
         return (out.array, next)
+    }
+
+    /// Writes `value` as the template writes its slot: a rank grouped by thousands, the as-of
+    /// day in the locale's format; false for a day outside the calendar.
+    private static func write(_ value: Int64, slot: UInt8, locale: PortalSettings.Locale, into out: inout ByteWriter) -> Bool {
+        guard slot == asOfSlot else {
+            HTMLWriter.group(value, into: &out)
+            return true
+        }
+        // 1970-01-01 to 9999-12-31: a day a ledger can be as of (a record is not trusted further).
+        guard (0...2_932_896).contains(value), let serial = Int32(exactly: value) else { return false }
+        HTMLWriter.day(Day(serial: serial), locale, into: &out)
+        return true
     }
 
     /// The patch as one word without spaces, for the dependency record:

@@ -8,14 +8,16 @@ public struct RenderInputs: Sendable {
     /// Every source file except the ledger files (portal.yaml, people, teams, rules, rewards,
     /// honours, targets, pages, assets), the as-of day, the audience and laurel itself.
     public let sources: UInt64
+    /// `sources` without the as-of day: what a person's files start from, which hash the
+    /// figures the as-of day changes on them instead (`PersonInputs`).
+    public let sourcesApartFromAsOf: UInt64
     /// The ledger files: their paths and bytes.
     public let ledger: UInt64
 
     /// `build` names the laurel that renders (its version and executable), so that a new
     /// laurel renders everything again.
     public init(tree: SourceTree, asOf: Day, audience: Audience, build: String) {
-        var common = ContentHash()
-        common.update("laurel-render \(DependencyRecord.version)\u{0}\(build)\u{0}\(audience.rawValue)\u{0}\(asOf.serial)\u{0}")
+        var files = ContentHash()
         var ledger = ContentHash()
         for path in tree.files.keys.sorted() {
             let bytes = tree.files[path] ?? []
@@ -23,11 +25,18 @@ public struct RenderInputs: Sendable {
                 ledger.update("\(path)\u{0}\(bytes.count)\u{0}")
                 ledger.update(bytes)
             } else {
-                common.update("\(path)\u{0}\(bytes.count)\u{0}")
-                common.update(bytes)
+                files.update("\(path)\u{0}\(bytes.count)\u{0}")
+                files.update(bytes)
             }
         }
-        sources = common.value
+        func common(_ asOf: String) -> UInt64 {
+            var common = ContentHash()
+            common.update("laurel-render \(DependencyRecord.version)\u{0}\(build)\u{0}\(audience.rawValue)\u{0}\(asOf)\u{0}")
+            common.update(RenderReuse.bytes(files.value))
+            return common.value
+        }
+        sources = common(String(asOf.serial))
+        sourcesApartFromAsOf = common("")
         self.ledger = ledger.value
     }
 }
@@ -62,6 +71,8 @@ public final class RenderReuse: @unchecked Sendable {
     /// Hashes every page's fingerprint starts from: the sources and theme, and those with the ledger.
     let sourcesSalt: UInt64
     let ledgerSalt: UInt64
+    /// `sourcesSalt` without the as-of day, for a person's files (`PersonInputs`).
+    let personSalt: UInt64
 
     /// `previous` nil: render everything (`--force`, or no usable record), and record it all.
     public init(inputs: RenderInputs, theme: Theme, previous: DependencyRecord?) {
@@ -71,6 +82,10 @@ public final class RenderReuse: @unchecked Sendable {
         s.update("sources\u{0}")
         s.update([inputs.sources, theme.fingerprint].flatMap(RenderReuse.bytes))
         sourcesSalt = s.value
+        var person = ContentHash()
+        person.update("person sources\u{0}")
+        person.update([inputs.sourcesApartFromAsOf, theme.fingerprint].flatMap(RenderReuse.bytes))
+        personSalt = person.value
         var l = ContentHash()
         l.update("ledger\u{0}")
         l.update([sourcesSalt, inputs.ledger].flatMap(RenderReuse.bytes))

@@ -66,7 +66,7 @@ struct ViewDigest: ~Copyable {
         case .html(let s): tag(.html); text(s)
         case .number(let n), .placed(_, let n): tag(.number); word(UInt64(bitPattern: n))
         case .signed(let n): tag(.signed); word(UInt64(bitPattern: n))
-        case .day(let d): tag(.day); word(UInt64(bitPattern: Int64(d.serial)))
+        case .day(let d), .placedDay(_, let d): tag(.day); word(UInt64(bitPattern: Int64(d.serial)))
         case .period(let p):
             tag(.period)
             buffer.append(UInt8(PeriodKind.allCases.firstIndex(of: p.kind) ?? 0))

@@ -174,7 +174,7 @@ struct SiteContext: Sendable {
         // The managers' pages are linked only in their own build (docs/analytics.md).
         if audience == .managers { links.set(.analytics, link(Address.analytics)) }
         let site = View([(.title, .text(sources.settings.title)), (.lang, .text(locale.rawValue)),
-                         (.asof, .day(book.asOf)), (.period, .period(book.period)),
+                         (.asof, .placedDay(slot: RankPatch.asOfSlot, book.asOf)), (.period, .period(book.period)),
                          (.managers, .bool(audience == .managers)), (.audience, .text(audience.rawValue))])
         return View([(.site, .object(site)), (.links, .object(links)), (.title, .text(title))])
     }

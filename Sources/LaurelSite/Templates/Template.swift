@@ -537,6 +537,10 @@ enum HTMLWriter {
             group(n, into: &out)
             out.place(slot, start..<out.count)
         case .day(let d): day(d, locale, into: &out)
+        case .placedDay(let slot, let d):
+            let start = out.count
+            day(d, locale, into: &out)
+            out.place(slot, start..<out.count)
         case .period(let p): escape(LocaleFormat.period(p, locale), into: &out)
         case .bool(let b): out.append(b ? "true" : "false")
         case .bytes(let bytes): escape(bytes.buffer, into: &out)

@@ -17,6 +17,9 @@ public enum TemplateValue: Sendable {
     case placed(slot: UInt8, Int64)
     /// A calendar day, formatted for the portal's locale.
     case day(Day)
+    /// A day written as `.day`, whose places are noted like `.placed`'s: the as-of day every
+    /// page shows, which a later build may patch into a person page (docs/incremental.md).
+    case placedDay(slot: UInt8, Day)
     /// A leaderboard period, formatted for the portal's locale (2026-Q1 → "2026 Q1" / "2026年第1季度").
     case period(Period)
     case bool(Bool)
@@ -44,7 +47,7 @@ public enum TemplateValue: Sendable {
         case .bool(let b): return b
         case .list(let l): return !l.isEmpty
         case .rows(let r): return r.count > 0
-        case .day, .period, .object, .borrowed: return true
+        case .day, .placedDay, .period, .object, .borrowed: return true
         }
     }
 }
