@@ -58,6 +58,6 @@ extension Run {
         report("incremental: nothing changed", try samples(repeatCount) { try build(folder, output) })
         try change("one entry", one)
         try change("one day (\(dayEntries) entries, same as-of)", day)
-        try change("one day (\(dayEntries) entries), as-of +1 day: every page shows the as-of day", day, asOf: Run.nextDay)
+        try change("one day (\(dayEntries) entries), as-of +1 day (the nightly job)", day, asOf: Run.nextDay)
     }
 }

@@ -128,9 +128,11 @@ struct Board: Sendable {
 
     /// Each person's position when sorted by name, then id: ties on a board are shown in it.
     static func nameOrder(_ sources: PortalSources) -> [Int32] {
+        // Names compared as `String`s, ids on ties; `CodePointKey` spares the normalization.
+        let names = sources.people.map { CodePointKey($0.name) }
         let sorted = sources.people.indices.sorted { a, b in
-            let na = sources.people[a].name, nb = sources.people[b].name
-            return na != nb ? na < nb : sources.people[a].id < sources.people[b].id
+            let (na, nb) = (names[a], names[b])
+            return !CodePointKey.same(na, nb) ? CodePointKey.precedes(na, nb) : sources.people[a].id < sources.people[b].id
         }
         var order = [Int32](repeating: 0, count: sorted.count)
         for (position, p) in sorted.enumerated() { order[p] = Int32(position) }

@@ -70,7 +70,7 @@ struct SearchIndex {
     private(set) var postings: [String: [UInt32]] = [:]
     /// The current document's terms with their strongest weight (a few dozen: a list is
     /// quicker than hashing each).
-    private var current: [(term: String, weight: Weight)] = []
+    private var current: [(term: String, weight: Weight, stable: Bool)] = []
     /// Where each term is in `current`, once a page's text makes the list long.
     private var positions: [String: Int] = [:]
 
@@ -150,8 +150,14 @@ struct SearchIndex {
     private mutating func term(_ t: String, _ weight: Weight) {
         guard !t.isEmpty else { return }
         let k: Int?
+        let stable = CodePointKey.isStable(t)
         if current.count < 32 {
-            k = current.firstIndex { $0.term == t }
+            // `==` without normalizing when neither can change under it (`CodePointKey`).
+            let count = t.utf8.count
+            k = current.firstIndex { c in
+                guard stable && c.stable else { return c.term == t }
+                return c.term.utf8.count == count && c.term.utf8.elementsEqual(t.utf8)
+            }
         } else {
             if positions.isEmpty { for (i, c) in current.enumerated() { positions[c.term] = i } }
             k = positions[t]
@@ -160,14 +166,14 @@ struct SearchIndex {
             if current[k].weight.rawValue < weight.rawValue { current[k].weight = weight }
         } else {
             if !positions.isEmpty { positions[t] = current.count }
-            current.append((t, weight))
+            current.append((t, weight, stable))
         }
     }
 
     /// Ends the current document: one posting per term, with the term's strongest weight.
     private mutating func finish() {
         let document = UInt32(documents.count - 1)
-        for (t, w) in current { postings[t, default: []].append(document << 2 | w.rawValue) }
+        for (t, w, _) in current { postings[t, default: []].append(document << 2 | w.rawValue) }
         current.removeAll(keepingCapacity: true)
         positions.removeAll()
     }
