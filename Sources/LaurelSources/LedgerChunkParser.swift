@@ -37,7 +37,9 @@ final class ChunkParser {
 
     private enum Key: Int, CaseIterable {
         case amount, qty, id, by, rule
-        var name: String {
+        var name: String { word.description }
+        /// The key as written; each starts with a different byte, which `key(_:)` switches on.
+        var word: StaticString {
             switch self {
             case .amount: return "amount"
             case .qty: return "qty"
@@ -443,31 +445,43 @@ final class ChunkParser {
     private func verb(_ t: Token) -> Verb? {
         let len = t.end - t.start
         let b = bytes[t.start]
-        let candidate: Verb
+        let candidate: Verb, word: StaticString
         switch (b, len) {
-        case (101, 4): candidate = .earn
-        case (97, 5): candidate = .award
-        case (100, 6): candidate = .deduct
-        case (114, 6): candidate = .redeem
-        case (114, 7): candidate = .reverse
-        case (98, 7): candidate = .balance
+        case (101, 4): (candidate, word) = (.earn, "earn")
+        case (97, 5): (candidate, word) = (.award, "award")
+        case (100, 6): (candidate, word) = (.deduct, "deduct")
+        case (114, 6): (candidate, word) = (.redeem, "redeem")
+        case (114, 7): (candidate, word) = (.reverse, "reverse")
+        case (98, 7): (candidate, word) = (.balance, "balance")
         default: return nil
         }
-        return matches(t.start, t.end, candidate.name) ? candidate : nil
+        return matches(t.start, t.end, word) ? candidate : nil
     }
 
+    /// The key a `key:value` token names; a switch on its first byte and length, then one
+    /// comparison (this runs for every key of a million lines).
     private func key(_ t: Token) -> Key? {
-        for k in Key.allCases where matches(t.start, t.keyEnd, k.name) { return k }
-        return nil
+        guard t.keyEnd > t.start else { return nil }
+        let candidate: Key
+        switch (bytes[t.start], t.keyEnd - t.start) {
+        case (97, 6): candidate = .amount
+        case (113, 3): candidate = .qty
+        case (105, 2): candidate = .id
+        case (98, 2): candidate = .by
+        case (114, 4): candidate = .rule
+        default: return nil
+        }
+        return matches(t.start, t.keyEnd, candidate.word) ? candidate : nil
     }
 
-    private func matches(_ s: Int, _ e: Int, _ word: String) -> Bool {
-        var i = s
-        for c in word.utf8 {
-            guard i < e, bytes[i] == c else { return false }
-            i += 1
-        }
-        return i == e
+    /// Bytes `s..<e` are exactly `word`.
+    @inline(__always)
+    private func matches(_ s: Int, _ e: Int, _ word: StaticString) -> Bool {
+        let n = word.utf8CodeUnitCount
+        guard e - s == n else { return false }
+        let w = word.utf8Start
+        for k in 0..<n where bytes[s + k] != w[k] { return false }
+        return true
     }
 
     static let earnNames = ["PERSON", "RULE"], pointsNames = ["PERSON", "POINTS"], redeemNames = ["PERSON", "REWARD"], reverseNames = ["ID"]
