@@ -14,7 +14,7 @@ import Foundation
 public struct DependencyRecord: Sendable {
     /// The format of the record and of the fingerprints in it. Raise it whenever what a
     /// fingerprint covers changes: an older record is then ignored (a full render).
-    public static let version = 3
+    public static let version = 4
     static let header = "laurel-dependency-record \(version)"
 
     public private(set) var fingerprints: [String: UInt64]

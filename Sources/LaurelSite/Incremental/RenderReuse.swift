@@ -184,15 +184,31 @@ public final class RenderReuse: @unchecked Sendable {
 
 /// Values written without ambiguity (fixed widths, length-prefixed texts) and hashed: the
 /// input of a fingerprint.
+///
+/// The bytes are hashed as they come, a few kilobytes at a time, so `value` can be asked
+/// part way (a person's history, then their page, which goes on from it) without hashing the
+/// start again, and the buffer stays in the cache. Where the pieces are cut depends only on
+/// the bytes, so the same values give the same fingerprint.
 struct FingerprintWriter: ~Copyable {
-    private var buffer = ByteWriter(capacity: 4096)
+    private static let piece = 4096
+    private var buffer = ByteWriter(capacity: FingerprintWriter.piece + 256)
+    private var hash = ContentHash()
 
     init() {}
 
-    mutating func reset() { buffer.removeAll() }
+    mutating func reset() {
+        buffer.removeAll()
+        hash = ContentHash()
+    }
+
+    private mutating func flush() {
+        hash.update(UnsafeRawBufferPointer(buffer.bytes))
+        buffer.removeAll()
+    }
 
     @inline(__always)
     mutating func word(_ v: UInt64) {
+        if buffer.count >= FingerprintWriter.piece { flush() }
         let at = buffer.extend(by: 8)
         UnsafeMutableRawPointer(at).storeBytes(of: v.littleEndian, as: UInt64.self)
     }
@@ -211,7 +227,12 @@ struct FingerprintWriter: ~Copyable {
     mutating func bytes(_ b: UnsafeBufferPointer<UInt8>?) {
         guard let b else { return int(-1) }
         int(b.count)
-        buffer.append(b)
+        if b.count > FingerprintWriter.piece {
+            flush()
+            hash.update(UnsafeRawBufferPointer(b))
+        } else {
+            buffer.append(b)
+        }
     }
 
     mutating func text(_ s: String) {
@@ -219,5 +240,11 @@ struct FingerprintWriter: ~Copyable {
         s.withUTF8 { bytes($0) }
     }
 
-    var value: UInt64 { ContentHash.of(buffer.bytes) }
+    /// The hash of everything written since the start (or `reset`).
+    var value: UInt64 {
+        mutating get {
+            flush()
+            return hash.value
+        }
+    }
 }
