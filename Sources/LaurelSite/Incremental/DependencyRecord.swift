@@ -39,7 +39,7 @@ public struct DependencyRecord: Sendable {
             lines.append(ContentHash.hex(fingerprint))
             if let patch = patches[path] {
                 lines.append(UInt8(ascii: "+"))
-                lines.append(patch.text)
+                patch.write(into: &lines)
             }
             lines.append(32)
             lines.append(path)
@@ -98,7 +98,7 @@ public struct DependencyRecord: Sendable {
             let path = String(decoding: line[(space + 1)...], as: UTF8.self)
             if space - line.startIndex > 16 {
                 guard line[line.startIndex + 16] == UInt8(ascii: "+"),
-                      let patch = RankPatch(text: Substring(String(decoding: line[(line.startIndex + 17)..<space], as: UTF8.self))) else {
+                      let patch = RankPatch(bytes: line[(line.startIndex + 17)..<space]) else {
                     return .failure(.corrupt("bad line"))
                 }
                 patches[path] = patch

@@ -82,30 +82,88 @@ struct RankPatch: Sendable, Equatable {
     /// The patch as one word without spaces, for the dependency record:
     /// `MAIN,VALUE,VALUE[,SLOT:START:END]…` (MAIN in hexadecimal).
     var text: String {
-        var s = ContentHash.hex(main)
-        for v in values { s += "," + String(v) }
-        for span in spans { s += ",\(span.slot):\(span.start):\(span.end)" }
-        return s
+        var out = ByteWriter(capacity: 64)
+        write(into: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    /// `text`, written into the record's bytes.
+    func write(into out: inout ByteWriter) {
+        out.append(ContentHash.hex(main))
+        for v in values {
+            out.append(UInt8(ascii: ","))
+            HTMLWriter.digits(v, into: &out)
+        }
+        for span in spans {
+            out.append(UInt8(ascii: ","))
+            HTMLWriter.digits(Int64(span.slot), into: &out)
+            out.append(UInt8(ascii: ":"))
+            HTMLWriter.digits(Int64(span.start), into: &out)
+            out.append(UInt8(ascii: ":"))
+            HTMLWriter.digits(Int64(span.end), into: &out)
+        }
     }
 
     /// Parses `text`; nil when it is not one (the record is then unusable).
-    init?(text: Substring) {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-        guard parts.count >= 1 + RankPatch.slots, parts[0].count == 16, let main = UInt64(parts[0], radix: 16) else { return nil }
+    init?(text: Substring) { self.init(bytes: ArraySlice(text.utf8)) }
+
+    /// Parses the patch word of a record line, on its bytes (a record has one per person
+    /// page: 10,000 of them at every incremental build). Only what `text` writes is accepted:
+    /// 16 hexadecimal digits, `slots` decimal values of at least -1, then `SLOT:START:END`
+    /// spans in byte order.
+    init?(bytes: ArraySlice<UInt8>) {
+        var fields: [ArraySlice<UInt8>] = []
+        var from = bytes.startIndex
+        for i in bytes.indices where bytes[i] == UInt8(ascii: ",") {
+            fields.append(bytes[from..<i])
+            from = i + 1
+        }
+        fields.append(bytes[from...])
+        guard fields.count >= 1 + RankPatch.slots, fields[0].count == 16 else { return nil }
+        var main: UInt64 = 0
+        for c in fields[0] {
+            let digit: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = c - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            main = main << 4 | UInt64(digit)
+        }
         var values: [Int64] = []
-        for part in parts[1...RankPatch.slots] {
-            guard let v = Int64(part), v >= -1 else { return nil }
-            values.append(v)
+        values.reserveCapacity(RankPatch.slots)
+        for field in fields[1...RankPatch.slots] {
+            if field.first == UInt8(ascii: "-") {
+                guard field.dropFirst().elementsEqual([UInt8(ascii: "1")]) else { return nil }
+                values.append(-1)
+            } else {
+                guard let v = RankPatch.whole(field) else { return nil }
+                values.append(v)
+            }
         }
         var spans: [Span] = []
+        spans.reserveCapacity(fields.count - 1 - RankPatch.slots)
         var last = 0
-        for part in parts[(1 + RankPatch.slots)...] {
-            let fields = part.split(separator: ":", omittingEmptySubsequences: false)
-            guard fields.count == 3, let slot = UInt8(fields[0]), Int(slot) < RankPatch.slots,
-                  let start = Int(fields[1]), let end = Int(fields[2]), start >= last, end >= start else { return nil }
-            spans.append(Span(slot: slot, start: start, end: end))
-            last = end
+        for field in fields[(1 + RankPatch.slots)...] {
+            let parts = field.split(separator: UInt8(ascii: ":"), maxSplits: 3, omittingEmptySubsequences: false)
+            guard parts.count == 3, let slot = RankPatch.whole(parts[0]), slot < RankPatch.slots,
+                  let start = RankPatch.whole(parts[1]), let end = RankPatch.whole(parts[2]),
+                  start >= last, end >= start else { return nil }
+            spans.append(Span(slot: UInt8(slot), start: Int(start), end: Int(end)))
+            last = Int(end)
         }
         self.init(main: main, values: values, spans: spans)
+    }
+
+    /// A whole number of at most 18 decimal digits; nil for anything else.
+    private static func whole(_ digits: ArraySlice<UInt8>) -> Int64? {
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var n: Int64 = 0
+        for c in digits {
+            guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { return nil }
+            n = n * 10 + Int64(c - UInt8(ascii: "0"))
+        }
+        return n
     }
 }
