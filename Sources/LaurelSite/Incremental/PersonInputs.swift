@@ -76,8 +76,6 @@ struct PersonInputs: Sendable {
         // The history (page, feed and CSV): every entry with its outcome, the entries it
         // reverses or is reversed by, and the target bonuses.
         words.int(account.entries.count)
-        // A feed without entries is dated the as-of day.
-        if account.entries.isEmpty { words.day(book.asOf) }
         for i in account.entries {
             let e = entries[Int(i)]
             let o = outcomes[Int(i)]
@@ -116,7 +114,14 @@ struct PersonInputs: Sendable {
             words.int64(bonus.metric)
             words.int64(bonus.points)
         }
-        let history = words.value
+        var history = words.value
+        // A feed without entries is dated the as-of day: in the feed's and CSV's fingerprint
+        // only, so that the page (which goes on from `words`) is still patched.
+        if account.entries.isEmpty {
+            var dated = ContentHash()
+            dated.update(RenderReuse.bytes(history) + RenderReuse.bytes(UInt64(bitPattern: Int64(book.asOf.serial))))
+            history = dated.value
+        }
         // The page: the history above, and the rest of what it shows.
         words.word(salt)
         // The summary.
