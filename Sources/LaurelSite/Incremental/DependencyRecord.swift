@@ -92,7 +92,7 @@ public struct DependencyRecord: Sendable {
             let line = covered[start..<newline]
             start = newline + 1
             guard let space = line.firstIndex(of: 32), space - line.startIndex >= 16, space + 1 < line.endIndex,
-                  let fingerprint = UInt64(String(decoding: line.prefix(16), as: UTF8.self), radix: 16) else {
+                  let fingerprint = RecordNumbers.hex(line.prefix(16)) else {
                 return .failure(.corrupt("bad line"))
             }
             let path = String(decoding: line[(space + 1)...], as: UTF8.self)

@@ -119,18 +119,7 @@ struct RankPatch: Sendable, Equatable {
             from = i + 1
         }
         fields.append(bytes[from...])
-        guard fields.count >= 1 + RankPatch.slots, fields[0].count == 16 else { return nil }
-        var main: UInt64 = 0
-        for c in fields[0] {
-            let digit: UInt8
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = c - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = c - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = c - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            main = main << 4 | UInt64(digit)
-        }
+        guard fields.count >= 1 + RankPatch.slots, fields[0].count == 16, let main = RecordNumbers.hex(fields[0]) else { return nil }
         var values: [Int64] = []
         values.reserveCapacity(RankPatch.slots)
         for field in fields[1...RankPatch.slots] {
@@ -138,7 +127,7 @@ struct RankPatch: Sendable, Equatable {
                 guard field.dropFirst().elementsEqual([UInt8(ascii: "1")]) else { return nil }
                 values.append(-1)
             } else {
-                guard let v = RankPatch.whole(field) else { return nil }
+                guard let v = RecordNumbers.whole(field) else { return nil }
                 values.append(v)
             }
         }
@@ -147,23 +136,12 @@ struct RankPatch: Sendable, Equatable {
         var last = 0
         for field in fields[(1 + RankPatch.slots)...] {
             let parts = field.split(separator: UInt8(ascii: ":"), maxSplits: 3, omittingEmptySubsequences: false)
-            guard parts.count == 3, let slot = RankPatch.whole(parts[0]), slot < RankPatch.slots,
-                  let start = RankPatch.whole(parts[1]), let end = RankPatch.whole(parts[2]),
+            guard parts.count == 3, let slot = RecordNumbers.whole(parts[0]), slot < RankPatch.slots,
+                  let start = RecordNumbers.whole(parts[1]), let end = RecordNumbers.whole(parts[2]),
                   start >= last, end >= start else { return nil }
             spans.append(Span(slot: UInt8(slot), start: Int(start), end: Int(end)))
             last = Int(end)
         }
         self.init(main: main, values: values, spans: spans)
-    }
-
-    /// A whole number of at most 18 decimal digits; nil for anything else.
-    private static func whole(_ digits: ArraySlice<UInt8>) -> Int64? {
-        guard !digits.isEmpty, digits.count <= 18 else { return nil }
-        var n: Int64 = 0
-        for c in digits {
-            guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { return nil }
-            n = n * 10 + Int64(c - UInt8(ascii: "0"))
-        }
-        return n
     }
 }

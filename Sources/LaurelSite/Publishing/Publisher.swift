@@ -358,32 +358,13 @@ public final class Publisher: SiteSink, @unchecked Sendable {
 
     /// The hash, size and where the path starts of one manifest line `b[start..<end]`.
     private static func manifestLine(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (UInt64, Int, Int)? {
-        var i = start
-        var hash: UInt64 = 0
-        while i < end && b[i] != 32 {
-            let c = b[i]
-            let digit: UInt8
-            switch c {
-            case 48...57: digit = c - 48
-            case 97...102: digit = c - 87
-            case 65...70: digit = c - 55
-            default: return nil
-            }
-            guard i - start < 16 else { return nil }
-            hash = hash << 4 | UInt64(digit)
-            i += 1
-        }
-        guard i > start, i < end else { return nil }
-        i += 1
-        let sizeStart = i
-        var size = 0
-        while i < end && b[i] != 32 {
-            guard b[i] >= 48 && b[i] <= 57, i - sizeStart < 18 else { return nil }
-            size = size * 10 + Int(b[i] - 48)
-            i += 1
-        }
-        guard i > sizeStart, i + 1 < end else { return nil }
-        return (hash, size, i + 1)
+        var hashEnd = start
+        while hashEnd < end && b[hashEnd] != 32 { hashEnd += 1 }
+        guard hashEnd < end, let hash = RecordNumbers.hex(b[start..<hashEnd]) else { return nil }
+        var sizeEnd = hashEnd + 1
+        while sizeEnd < end && b[sizeEnd] != 32 { sizeEnd += 1 }
+        guard sizeEnd + 1 < end, let size = RecordNumbers.whole(b[(hashEnd + 1)..<sizeEnd]) else { return nil }
+        return (hash, Int(size), sizeEnd + 1)
     }
 
     /// A relative path without `..`, empty or hidden segments.

@@ -152,12 +152,8 @@ struct SearchIndex {
         let k: Int?
         let stable = CodePointKey.isStable(t)
         if current.count < 32 {
-            // `==` without normalizing when neither can change under it (`CodePointKey`).
-            let count = t.utf8.count
-            k = current.firstIndex { c in
-                guard stable && c.stable else { return c.term == t }
-                return c.term.utf8.count == count && c.term.utf8.elementsEqual(t.utf8)
-            }
+            // `==` without normalizing when neither can change under it.
+            k = current.firstIndex { CodePointKey.same($0.term, $0.stable, t, stable) }
         } else {
             if positions.isEmpty { for (i, c) in current.enumerated() { positions[c.term] = i } }
             k = positions[t]
