@@ -12,8 +12,18 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(civilYear: year, month: month, day: day)
     }
 
-    /// Howard Hinnant's days_from_civil, for dates already known to be valid.
+    /// The day `day` of a month (1 is its first; the count goes on linearly past the month's
+    /// end, as Hinnant's formula does), from `CalendarTable` for the years it covers.
     init(civilYear year: Int, month: Int, day: Int) {
+        if let first = CalendarTable.firstDay(year: year, month: month) {
+            self.init(serial: first &+ Int32(truncatingIfNeeded: day - 1))
+        } else {
+            self.init(formulaYear: year, month: month, day: day)
+        }
+    }
+
+    /// Howard Hinnant's days_from_civil, for dates already known to be valid.
+    init(formulaYear year: Int, month: Int, day: Int) {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -53,8 +63,13 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// (year, month 1-12, day 1-31), Hinnant's civil_from_days.
+    /// (year, month 1-12, day 1-31), from `CalendarTable` for the years it covers.
     public var civil: (year: Int, month: Int, day: Int) {
+        CalendarTable.civil(serial) ?? formulaCivil
+    }
+
+    /// Hinnant's civil_from_days.
+    var formulaCivil: (year: Int, month: Int, day: Int) {
         let z = Int(serial) + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -242,5 +257,41 @@ public struct MonthIndexCache: Sendable {
             last = period.lastDay.serial
         }
         return index
+    }
+}
+
+/// The first day of every month from 1900 to 2199, so the calendar conversions a build makes
+/// millions of times (a lot's expiry, a period's last day, every date a page shows) are a
+/// table lookup instead of Hinnant's formulas, which cost about a hundred instructions each.
+/// Days outside these years use the formulas; `DayTests` checks both agree on every day of
+/// the table and around its ends.
+enum CalendarTable {
+    static let firstYear = 1900
+    static let years = 300
+    /// `starts[k]`: the serial of the first day of month k, counted from January of
+    /// `firstYear`; one more entry closes the last month.
+    static let starts: [Int32] = (0...(years * 12)).map { k in
+        Day(formulaYear: firstYear + k / 12, month: k % 12 + 1, day: 1).serial
+    }
+
+    @inline(__always)
+    static func firstDay(year: Int, month: Int) -> Int32? {
+        let k = (year &- firstYear) &* 12 &+ month &- 1
+        guard year >= firstYear, year < firstYear + years, month >= 1, month <= 12 else { return nil }
+        return starts.withUnsafeBufferPointer { $0[k] }
+    }
+
+    @inline(__always)
+    static func civil(_ serial: Int32) -> (year: Int, month: Int, day: Int)? {
+        starts.withUnsafeBufferPointer { s -> (year: Int, month: Int, day: Int)? in
+            guard let low = s.first, let high = s.last, serial >= low, serial < high else { return nil }
+            // Months are 28 to 31 days: the estimate is the right month or the one before or after.
+            let offset = Int(serial - low)
+            // 146,097 days make 4,800 months in the Gregorian calendar.
+            var k = min(offset * 4_800 / 146_097, s.count - 2)
+            while k > 0 && s[k] > serial { k -= 1 }
+            while s[k + 1] <= serial { k += 1 }
+            return (firstYear + k / 12, k % 12 + 1, Int(serial - s[k]) + 1)
+        }
     }
 }
