@@ -37,7 +37,7 @@ let package = Package(
         // CRM exports into ledger files, and new Markdown pages (laurel import, laurel new).
         .target(
             name: "LaurelImport",
-            dependencies: ["LaurelSources", "LaurelSite", .product(name: "CSV", package: "CSV.swift"), .product(name: "Yams", package: "Yams")]
+            dependencies: ["LaurelSources", "LaurelSite", .product(name: "CSV", package: "CSV.swift")]
         ),
         // laurel serve: the live preview (in-memory builds, the file watcher, the HTTP server).
         .target(

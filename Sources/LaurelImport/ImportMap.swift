@@ -1,5 +1,4 @@
 import LaurelSources
-import Yams
 
 /// A map says how one CRM's export becomes ledger entries (docs/import.md): which columns
 /// hold the record id, owner, date, amount and stage, which stages earn, which rule each kind
@@ -69,7 +68,7 @@ public struct ImportMap: Sendable {
 private struct MapReader {
     var y: StrictYAML
 
-    func location(_ node: Node) -> SourceLocation {
+    func location(_ node: YAMLNode) -> SourceLocation {
         let p = StrictYAML.position(node)
         return SourceLocation(path: y.sink.path, line: p.line, column: p.column)
     }
@@ -80,7 +79,7 @@ private struct MapReader {
         return ImportMap.Column(name: t.trimmed(" \t"), location: location(n))
     }
 
-    mutating func template(_ n: Node, what: String) -> FieldTemplate? {
+    mutating func template(_ n: YAMLNode, what: String) -> FieldTemplate? {
         guard let t = y.text(n, what: what) else { return nil }
         switch FieldTemplate.parse(t) {
         case .success(let template): return template
@@ -92,12 +91,12 @@ private struct MapReader {
         return nil
     }
 
-    mutating func placedList(_ n: Node, what: String) -> [ImportMap.Placed] {
+    mutating func placedList(_ n: YAMLNode, what: String) -> [ImportMap.Placed] {
         guard let list = y.sequence(n, what: what) else { return [] }
         return list.compactMap { item in y.text(item, what: what).map { ImportMap.Placed(text: $0, location: location(item)) } }
     }
 
-    mutating func placedPairs(_ n: Node, what: String) -> [(ImportMap.Placed, ImportMap.Placed)] {
+    mutating func placedPairs(_ n: YAMLNode, what: String) -> [(ImportMap.Placed, ImportMap.Placed)] {
         guard case .mapping(let m) = n else {
             y.error(at: n, "expected \(what) as a mapping of `value: id` lines")
             return []
@@ -110,7 +109,7 @@ private struct MapReader {
         return pairs
     }
 
-    mutating func read(_ node: Node) -> ImportMap? {
+    mutating func read(_ node: YAMLNode) -> ImportMap? {
         guard let f = y.mapping(node, what: "the map", allowed: ImportMap.keys) else { return nil }
         let source = y.required(f, "source", what: "the map").flatMap { y.identifier($0, what: "source") }
         var encoding = ExportEncoding.auto

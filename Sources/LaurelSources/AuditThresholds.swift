@@ -1,4 +1,3 @@
-import Yams
 
 /// The fairness audit's thresholds (docs/audit.md): the optional `audit:` mapping of
 /// portal.yaml. Every key is optional and has the default below; FORMAT.md is unchanged,
@@ -57,7 +56,7 @@ public struct AuditThresholds: Sendable, Equatable {
 extension SourcesLoader {
     /// portal.yaml's `audit:` mapping: unknown keys and wrong values are errors at their
     /// line and column, like every other key of portal.yaml.
-    func auditThresholds(_ y: inout StrictYAML, _ node: Node) -> AuditThresholds? {
+    func auditThresholds(_ y: inout StrictYAML, _ node: YAMLNode) -> AuditThresholds? {
         guard let f = y.mapping(node, what: "audit", allowed: AuditThresholds.keys) else { return nil }
         var t = AuditThresholds()
         var ok = true

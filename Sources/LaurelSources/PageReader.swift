@@ -1,6 +1,5 @@
 import Foundation
 import LaurelMarkdown
-import Yams
 
 /// Reads `pages/**/*.md` (FORMAT.md section 9): front matter, kinds, and the internal links
 /// `rule:`, `person:`, `team:`, `reward:` and `page:` that must resolve.
@@ -117,13 +116,13 @@ struct PageReader {
                            location: SourceLocation(path: display, line: 1, column: 1))
     }
 
-    private func identifierNodes(_ y: inout StrictYAML, _ node: Node?, what: String) -> [(String, Node)] {
+    private func identifierNodes(_ y: inout StrictYAML, _ node: YAMLNode?, what: String) -> [(String, YAMLNode)] {
         guard let node else { return [] }
         guard let list = y.sequence(node, what: "\(what) ids") else { return [] }
         return list.compactMap { n in y.identifier(n, what: what).map { ($0, n) } }
     }
 
-    private func identifiers(_ y: inout StrictYAML, _ node: Node?, what: String) -> [String]? {
+    private func identifiers(_ y: inout StrictYAML, _ node: YAMLNode?, what: String) -> [String]? {
         identifierNodes(&y, node, what: what).map(\.0)
     }
 

@@ -1,4 +1,3 @@
-import Yams
 
 /// Everything a portal is built from, read and checked (FORMAT.md sections 1 to 7 and 9).
 /// Indices (`Int32`) refer into the arrays here; ids appear only in the arrays.
@@ -45,11 +44,10 @@ struct SourcesLoader {
 
     static let yamlFiles = ["portal.yaml", "teams.yaml", "people.yaml", "rules.yaml", "honours.yaml", "rewards.yaml", "targets.yaml"]
 
-    /// A parsed file handed from the thread that parsed it to the loader. Yams's `Node` is an
-    /// immutable value once composed, but not declared `Sendable`.
-    struct ParsedYAML: @unchecked Sendable {
+    /// A parsed file handed from the thread that parsed it to the loader.
+    struct ParsedYAML: Sendable {
         var reader: StrictYAML
-        var node: Node?
+        var node: YAMLNode?
     }
 
     /// Parses the YAML files on every core and, beside them, gathers the ledger's bytes (in
@@ -84,7 +82,7 @@ struct SourcesLoader {
         return plan.finish(storage)
     }
 
-    mutating func yaml(_ name: String, required: Bool) -> (StrictYAML, Node)? {
+    mutating func yaml(_ name: String, required: Bool) -> (StrictYAML, YAMLNode)? {
         guard let bytes = tree.files[name] else {
             if required {
                 diagnostics.append(Diagnostic(path: tree.display(name), line: 1, column: 1,
@@ -93,7 +91,7 @@ struct SourcesLoader {
             return nil
         }
         var reader: StrictYAML
-        let parsedNode: Node?
+        let parsedNode: YAMLNode?
         if let ahead = parsed.removeValue(forKey: name) {
             reader = ahead.reader
             parsedNode = ahead.node
@@ -175,7 +173,7 @@ struct SourcesLoader {
         return ok ? settings : settings
     }
 
-    func expiry(_ y: inout StrictYAML, _ n: Node) -> ExpiryPolicy? {
+    func expiry(_ y: inout StrictYAML, _ n: YAMLNode) -> ExpiryPolicy? {
         guard let t = y.text(n, what: "expiry") else { return nil }
         guard let e = ExpiryPolicy(t) else {
             y.error(at: n, "unknown expiry '\(t)'; expected never, month, quarter, year or months:N (N from 1 to 1200)")
@@ -190,7 +188,7 @@ struct SourcesLoader {
         guard case (var y, let node)? = yaml("teams.yaml", required: true) else { return }
         defer { diagnostics += y.sink.diagnostics }
         guard let list = y.sequence(node, what: "teams") else { return }
-        var leads: [(Int, Node)] = []
+        var leads: [(Int, YAMLNode)] = []
         for item in list {
             guard let f = y.mapping(item, what: "a team", allowed: ["id", "name", "lead"]) else { continue }
             guard let idNode = y.required(f, "id", what: "a team"), let id = y.identifier(idNode, what: "a team id") else { continue }
@@ -207,7 +205,7 @@ struct SourcesLoader {
         pendingLeads = leads.map { ($0.0, $0.1, y.sink.path) }
     }
 
-    var pendingLeads: [(Int, Node, String)] = []
+    var pendingLeads: [(Int, YAMLNode, String)] = []
 
     mutating func readPeople(_ s: inout PortalSources) {
         if case (var y, let node)? = yaml("people.yaml", required: true) {
@@ -228,7 +226,7 @@ struct SourcesLoader {
         }
     }
 
-    private mutating func readPerson(_ y: inout StrictYAML, _ item: Node, _ s: inout PortalSources) {
+    private mutating func readPerson(_ y: inout StrictYAML, _ item: YAMLNode, _ s: inout PortalSources) {
         guard let f = y.mapping(item, what: "a person", allowed: ["id", "name", "team", "joined", "left", "leaderboard"]) else { return }
         guard let idNode = y.required(f, "id", what: "a person"), let id = y.identifier(idNode, what: "a person id") else { return }
         let name = y.required(f, "name", what: "person '\(id)'").flatMap { y.text($0, what: "name") } ?? id
@@ -260,7 +258,7 @@ struct SourcesLoader {
         defer { diagnostics += y.sink.diagnostics }
         guard let list = y.sequence(node, what: "rules") else { return }
         // Two passes: a target's metric may name a rule listed after it.
-        var metrics: [(Int, Node)] = []
+        var metrics: [(Int, YAMLNode)] = []
         for item in list {
             guard let f = y.mapping(item, what: "a rule", allowed: ["id", "name", "category", "page", "kind", "metric", "period", "versions"]) else { continue }
             guard let idNode = y.required(f, "id", what: "a rule"), let id = y.identifier(idNode, what: "a rule id") else { continue }
@@ -275,7 +273,7 @@ struct SourcesLoader {
             var isTarget = false
             if let n = f["kind"], let k = y.choice(n, what: "rule kind", ["target"]) { isTarget = k == "target" }
             var targetPeriod = PeriodKind.quarter
-            var metricNode: Node?
+            var metricNode: YAMLNode?
             if isTarget {
                 metricNode = y.required(f, "metric", what: "target rule '\(id)'")
                 if let n = y.required(f, "period", what: "target rule '\(id)'"), let p = y.choice(n, what: "period", ["month", "quarter", "year"]),
@@ -324,7 +322,7 @@ struct SourcesLoader {
         }
     }
 
-    private func readVersion(_ y: inout StrictYAML, _ node: Node, ruleId: String, target: Bool) -> RuleVersion? {
+    private func readVersion(_ y: inout StrictYAML, _ node: YAMLNode, ruleId: String, target: Bool) -> RuleVersion? {
         let keys = target ? ["since", "points", "expiry", "retired"] : ["since", "per", "points", "cap", "expiry", "retired"]
         guard let f = y.mapping(node, what: target ? "a version of target rule '\(ruleId)'" : "a version of rule '\(ruleId)'", allowed: keys) else { return nil }
         guard let sinceNode = y.required(f, "since", what: "a version"), let since = y.day(sinceNode, what: "since") else { return nil }

@@ -69,7 +69,7 @@ public enum SourceText {
 
 /// A YAML file read strictly (FORMAT.md section 1): scalars are taken as written, unknown
 /// and repeated keys and values of the wrong type are errors at their line and column.
-public struct StrictYAML {
+public struct StrictYAML: Sendable {
     public var sink: DiagnosticSink
     /// Added to every line YAML reports: front matter starts on line 2 of its page.
     public var lineOffset = 0
@@ -77,7 +77,7 @@ public struct StrictYAML {
     public init(path: String) { sink = DiagnosticSink(path: path) }
 
     /// Parses the file into a node tree, or reports why it cannot.
-    public mutating func parse(_ bytes: [UInt8]) -> Node? {
+    public mutating func parse(_ bytes: [UInt8]) -> YAMLNode? {
         let text: String
         switch SourceText.decode(bytes) {
         case .success(let t): text = t
@@ -103,9 +103,15 @@ public struct StrictYAML {
                        "aliases repeat more than \(YAMLAliasGuard.maxRepeatedValues) values in this file; write the values out instead of nesting aliases (*name)")
             return nil
         }
+        switch YAMLComposer.compose(text) {
+        case .document(let node): return node
+        case .empty: return nil
+        case .unsure: break
+        }
+        // Errors, repeated keys, undefined aliases: Yams composes, and reports.
         do {
             // UTF-8 always: Yams's default encoding reads YAMS_DEFAULT_ENCODING from the environment.
-            return try Yams.compose(yaml: text, .basic, .default, .utf8)
+            return try Yams.compose(yaml: text, .basic, .default, .utf8).map(StrictYAML.converted)
         } catch let error as YamlError {
             report(error, text: text)
         } catch {
@@ -167,17 +173,17 @@ public struct StrictYAML {
 
     // MARK: typed access
 
-    public static func position(_ node: Node) -> (line: Int, column: Int) {
+    public static func position(_ node: YAMLNode) -> (line: Int, column: Int) {
         let m = node.mark
         return (m?.line ?? 1, m?.column ?? 1)
     }
 
-    public mutating func error(at node: Node, _ message: String) {
+    public mutating func error(at node: YAMLNode, _ message: String) {
         let p = StrictYAML.position(node)
         sink.error(p.line + lineOffset, p.column, message)
     }
 
-    public mutating func sequence(_ node: Node, what: String) -> [Node]? {
+    public mutating func sequence(_ node: YAMLNode, what: String) -> [YAMLNode]? {
         if case .sequence(let s) = node { return Array(s) }
         if case .scalar(let s) = node, s.string.isEmpty, s.style == .plain { return [] }
         error(at: node, "expected a list of \(what)")
@@ -185,7 +191,7 @@ public struct StrictYAML {
     }
 
     /// A mapping node with its keys checked against `allowed`.
-    public mutating func mapping(_ node: Node, what: String, allowed: [String]) -> Fields? {
+    public mutating func mapping(_ node: YAMLNode, what: String, allowed: [String]) -> Fields? {
         guard case .mapping(let m) = node else {
             error(at: node, "expected \(what) as a mapping of `key: value` lines")
             return nil
@@ -207,19 +213,19 @@ public struct StrictYAML {
 
     /// The checked keys of one mapping, read through `StrictYAML`'s typed getters.
     public struct Fields {
-        public let node: Node
-        public var values: [String: Node] = [:]
-        public subscript(key: String) -> Node? { values[key] }
+        public let node: YAMLNode
+        public var values: [String: YAMLNode] = [:]
+        public subscript(key: String) -> YAMLNode? { values[key] }
     }
 
-    public mutating func required(_ f: Fields, _ key: String, what: String) -> Node? {
+    public mutating func required(_ f: Fields, _ key: String, what: String) -> YAMLNode? {
         if let v = f[key] { return v }
         error(at: f.node, "missing required key '\(key)' in \(what)")
         return nil
     }
 
     /// Any scalar as text; `null`-like empties are refused.
-    public mutating func text(_ node: Node, what: String) -> String? {
+    public mutating func text(_ node: YAMLNode, what: String) -> String? {
         guard case .scalar(let s) = node else {
             error(at: node, "expected text for \(what), found a \(StrictYAML.kindName(node))")
             return nil
@@ -231,7 +237,7 @@ public struct StrictYAML {
         return s.string
     }
 
-    public mutating func identifier(_ node: Node, what: String) -> String? {
+    public mutating func identifier(_ node: YAMLNode, what: String) -> String? {
         guard let t = text(node, what: what) else { return nil }
         guard Identifier.isValid(t) else {
             error(at: node, "'\(t)' is not a valid identifier for \(what): use \(Identifier.rule)")
@@ -241,7 +247,7 @@ public struct StrictYAML {
     }
 
     /// A plain whole number within `range` (at most 12 digits, like the ledger's numbers).
-    public mutating func whole(_ node: Node, what: String, range: ClosedRange<Int64>) -> Int64? {
+    public mutating func whole(_ node: YAMLNode, what: String, range: ClosedRange<Int64>) -> Int64? {
         guard case .scalar(let s) = node, s.style == .plain,
               !s.string.isEmpty, s.string.utf8.count <= 12, s.string.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
               let n = Int64(s.string) else {
@@ -256,7 +262,7 @@ public struct StrictYAML {
         return n
     }
 
-    public mutating func bool(_ node: Node, what: String) -> Bool? {
+    public mutating func bool(_ node: YAMLNode, what: String) -> Bool? {
         if case .scalar(let s) = node, s.style == .plain {
             if s.string == "true" { return true }
             if s.string == "false" { return false }
@@ -265,7 +271,7 @@ public struct StrictYAML {
         return nil
     }
 
-    public mutating func day(_ node: Node, what: String) -> Day? {
+    public mutating func day(_ node: YAMLNode, what: String) -> Day? {
         guard let t = text(node, what: what) else { return nil }
         guard let d = Day(t) else {
             error(at: node, "expected a date YYYY-MM-DD for \(what), found '\(t)'")
@@ -274,7 +280,7 @@ public struct StrictYAML {
         return d
     }
 
-    public mutating func choice(_ node: Node, what: String, _ options: [String]) -> String? {
+    public mutating func choice(_ node: YAMLNode, what: String, _ options: [String]) -> String? {
         guard let t = text(node, what: what) else { return nil }
         guard options.contains(t) else {
             error(at: node, "unknown \(what) '\(t)'; expected one of: \(options.joined(separator: ", "))")
@@ -283,16 +289,41 @@ public struct StrictYAML {
         return t
     }
 
-    static func kindName(_ node: Node) -> String {
+    /// How Yams composes `text` (`.unsure`: it refuses it), for tests comparing it with `YAMLComposer`.
+    static func yamsComposition(_ text: String) -> YAMLComposer.Outcome {
+        do {
+            guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { return .empty }
+            return .document(converted(node))
+        } catch {
+            return .unsure
+        }
+    }
+
+    /// Yams's node as a `YAMLNode` (when `YAMLComposer` left the document to Yams, and Yams
+    /// composed it after all).
+    static func converted(_ node: Yams.Node) -> YAMLNode {
+        func mark(_ m: Yams.Mark?) -> YAMLNode.Mark { YAMLNode.Mark(line: m?.line ?? 1, column: m?.column ?? 1) }
+        switch node {
+        case .scalar(let s):
+            return .scalar(YAMLNode.Scalar(string: s.string, style: YAMLNode.Scalar.Style(rawValue: Int(s.style.rawValue)) ?? .any, mark: mark(s.mark)))
+        case .mapping(let m):
+            return .mapping(YAMLNode.Mapping(pairs: m.map { (converted($0.key), converted($0.value)) }, mark: mark(m.mark)))
+        case .sequence(let s):
+            return .sequence(YAMLNode.Sequence(nodes: s.map(converted), mark: mark(s.mark)))
+        case .alias(let a):
+            return .scalar(YAMLNode.Scalar(string: "", style: .any, mark: mark(a.mark)))
+        }
+    }
+
+    static func kindName(_ node: YAMLNode) -> String {
         switch node {
         case .scalar: return "value"
         case .mapping: return "mapping"
         case .sequence: return "list"
-        case .alias: return "alias"
         }
     }
 
-    static func shown(_ node: Node) -> String {
+    static func shown(_ node: YAMLNode) -> String {
         if case .scalar(let s) = node { return s.string.isEmpty ? "nothing" : "'\(s.string)'" }
         return "a \(kindName(node))"
     }

@@ -1,6 +1,5 @@
 import Foundation
 import LaurelSources
-import Yams
 
 /// A theme folder (`Themes/NAME/`): page templates, partials, UI strings per locale and static
 /// files. A theme may `extend` another in its theme.yaml and replace only the files it has.
