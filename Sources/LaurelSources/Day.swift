@@ -260,11 +260,12 @@ public struct MonthIndexCache: Sendable {
     }
 }
 
-/// The first day of every month from 1900 to 2199, so the calendar conversions a build makes
-/// millions of times (a lot's expiry, a period's last day, every date a page shows) are a
-/// table lookup instead of Hinnant's formulas, which cost about a hundred instructions each.
-/// Days outside these years use the formulas; `DayTests` checks both agree on every day of
-/// the table and around its ends.
+/// The first day of every month from 1900 to 2199, and the date of every day from 1970 to
+/// 2099, so the calendar conversions a build makes millions of times (a lot's expiry, a
+/// period's last day, every date a page shows) are a table lookup instead of Hinnant's
+/// formulas, which cost about a hundred instructions each. Days outside these years use the
+/// formulas; `CalendarTableTests` checks both agree on every day of the tables and around
+/// their ends.
 enum CalendarTable {
     static let firstYear = 1900
     static let years = 300
@@ -281,9 +282,30 @@ enum CalendarTable {
         return starts.withUnsafeBufferPointer { $0[k] }
     }
 
+    /// For every day of 1970 to 2099 (the days a department's ledger has), its year, month
+    /// and day packed as `(year - 1900) << 9 | month << 5 | day`: one load instead of a search.
+    static let dailyStart = Day(formulaYear: 1970, month: 1, day: 1).serial
+    static let daily: [UInt32] = {
+        let end = Day(formulaYear: 2100, month: 1, day: 1).serial
+        var packed: [UInt32] = []
+        packed.reserveCapacity(Int(end - dailyStart))
+        for year in 1970..<2100 {
+            for month in 1...12 {
+                for day in 1...Day.daysIn(year: year, month: month) {
+                    packed.append(UInt32(year - firstYear) << 9 | UInt32(month) << 5 | UInt32(day))
+                }
+            }
+        }
+        return packed
+    }()
+
     @inline(__always)
     static func civil(_ serial: Int32) -> (year: Int, month: Int, day: Int)? {
-        starts.withUnsafeBufferPointer { s -> (year: Int, month: Int, day: Int)? in
+        let offset = Int(serial) - Int(dailyStart)
+        if let packed = daily.withUnsafeBufferPointer({ offset >= 0 && offset < $0.count ? $0[offset] : nil }) {
+            return (firstYear + Int(packed >> 9), Int(packed >> 5 & 15), Int(packed & 31))
+        }
+        return starts.withUnsafeBufferPointer { s -> (year: Int, month: Int, day: Int)? in
             guard let low = s.first, let high = s.last, serial >= low, serial < high else { return nil }
             // Months are 28 to 31 days: the estimate is the right month or the one before or after.
             let offset = Int(serial - low)
