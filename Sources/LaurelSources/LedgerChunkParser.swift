@@ -134,6 +134,25 @@ final class ChunkParser {
     /// '"', ':' and ';'.
     static let specialBelow64: UInt64 = 0xFFFF_FFFF | 1 << 32 | 1 << 34 | 1 << 58 | 1 << 59
 
+    // Bytes found eight at a time (SWAR): in the masks below, the high bit of the first byte
+    // that qualifies is set, and nothing below it (bits above it may be set too; only the
+    // lowest is used, so the first byte in memory on a little-endian machine).
+    @inline(__always) private static func each(_ b: UInt8) -> UInt64 { 0x0101_0101_0101_0101 &* UInt64(b) }
+    @inline(__always) private static func zeroBytes(_ x: UInt64) -> UInt64 {
+        (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+    }
+    @inline(__always) private static func below(_ x: UInt64, _ n: UInt8) -> UInt64 {
+        (x &- each(n)) & ~x & 0x8080_8080_8080_8080
+    }
+    /// What ends or marks a bare token: controls, tab and space (below 33), '"', ':', ';', DEL.
+    @inline(__always) static func tokenStops(_ w: UInt64) -> UInt64 {
+        below(w, 33) | zeroBytes(w ^ each(34)) | zeroBytes(w ^ each(58)) | zeroBytes(w ^ each(59)) | zeroBytes(w ^ each(127))
+    }
+    /// What a quoted text must look at: controls (tab among them), '"', backslash, DEL.
+    @inline(__always) static func quoteStops(_ w: UInt64) -> UInt64 {
+        below(w, 32) | zeroBytes(w ^ each(34)) | zeroBytes(w ^ each(92)) | zeroBytes(w ^ each(127))
+    }
+
     /// Splits a line into tokens; reports the first syntax problem and returns false.
     private func tokenize(_ ls: Int, _ le: Int, tokens: inout TokenList) -> Bool {
         tokens.removeAll()
@@ -154,6 +173,12 @@ final class ChunkParser {
                 var j = i
                 var colon = -1
                 while j < le {
+                    if j + 8 <= le, let base = bytes.baseAddress {
+                        // Eight bytes at a time to the first that ends or marks the token.
+                        let special = ChunkParser.tokenStops(UnsafeRawPointer(base).loadUnaligned(fromByteOffset: j, as: UInt64.self))
+                        if special == 0 { j += 8; continue }
+                        j += special.trailingZeroBitCount >> 3
+                    }
                     let d = bytes[j]
                     // Most bytes of a token are none of the special ones below 64: one test.
                     if d >= 64 ? d != 127 : ChunkParser.specialBelow64 & (1 << UInt64(d)) == 0 { j += 1; continue }
@@ -192,6 +217,11 @@ final class ChunkParser {
     private func closingQuote(from open: Int, _ le: Int) -> Int? {
         var j = open + 1
         while j < le {
+            if j + 8 <= le, let base = bytes.baseAddress {
+                let special = ChunkParser.quoteStops(UnsafeRawPointer(base).loadUnaligned(fromByteOffset: j, as: UInt64.self))
+                if special == 0 { j += 8; continue }
+                j += special.trailingZeroBitCount >> 3
+            }
             let d = bytes[j]
             if d == 92 {  // backslash
                 if j + 1 < le && (bytes[j + 1] == 34 || bytes[j + 1] == 92) {

@@ -45,6 +45,34 @@ struct FormatSection7Tests {
         #expect(d.count == 3)
     }
 
+    /// The tokenizer looks at eight bytes at a time: a special byte must be found at every
+    /// place within a word, before, on and after a word boundary.
+    @Test("a control byte, DEL, quote or ; is found wherever it falls in a long id or memo")
+    func specialBytesAnywhere() throws {
+        let id = "abcdefghijklmnopqrstuvwx"
+        let memo = Array("一二三四五六七八九十甲乙丙丁戊己庚辛壬癸")
+        for k in 0..<20 {
+            let head = String(id.prefix(k)), tail = String(id.dropFirst(k))
+            // `id:` starts at column 40, its value at 43.
+            for (byte, gist) in [("\u{01}", "control character (byte 1)"), ("\u{7F}", "control character (byte 127)")] {
+                let d = Self.portal().ledger("2026-01-05 earn zhang-wei new-customer id:" + head + byte + tail + "\n").diagnostics(asOf: "2026-02-01")
+                #expect(hasError(d, at: "\(Self.main):1:\(43 + k)", gist), "\(gist) at \(k): \(d)")
+            }
+            if k > 0 {
+                let quoted = Self.portal().ledger("2026-01-05 earn zhang-wei new-customer id:" + head + "\"" + tail + "\n").diagnostics(asOf: "2026-02-01")
+                #expect(hasError(quoted, at: "\(Self.main):1:\(43 + k)", "unexpected '\"'"), "quote at \(k): \(quoted)")
+                let c = try Self.portal().ledger("2026-01-05 earn zhang-wei new-customer id:" + head + ";" + tail + "\n").computed(asOf: "2026-02-01")
+                #expect(c.sources.ledger.entries.first.flatMap { c.sources.ledger.idName(of: $0) } == head, "; at \(k)")
+            }
+            // The memo starts at column 41 ("…by:zhang-wei " is 39 characters, then the quote).
+            let before = String(memo.prefix(k)), after = String(memo.dropFirst(k))
+            let control = Self.portal().ledger("2026-01-05 award li-na 50 by:zhang-wei \"" + before + "\u{02}" + after + "\"\n").diagnostics(asOf: "2026-02-01")
+            #expect(hasError(control, at: "\(Self.main):1:\(41 + k)", "control character (byte 2) inside quotes"), "memo control at \(k): \(control)")
+            let c = try Self.portal().ledger("2026-01-05 award li-na 50 by:zhang-wei \"" + before + "\t\\\"" + after + "\"\n").computed(asOf: "2026-02-01")
+            #expect(Self.memo(c, line: 1) == before + "\t\"" + after, "memo tab and escaped quote at \(k)")
+        }
+    }
+
     @Test("comments, blank lines, tabs; a ; starts a comment even right after a token")
     func commentsAndBlanks() throws {
         let c = try Self.portal().ledger("""
