@@ -201,7 +201,7 @@ public enum SiteBuilder {
                 if k == rawFiles.count {
                     guard searchFiles > 0 else { return .success(0) }
                     if let only, !SearchIndex.files(site).contains(where: only) { return .success(0) }
-                    if let reuse, reuse.reuseAll(SearchIndex.files(site), reuse.fingerprint(Address.search, template: "index", .sources, book: book), sink: sink) {
+                    if let reuse, reuse.reuseAll(SearchIndex.files(site), SearchIndex.fingerprint(site, reuse: reuse), sink: sink) {
                         return .success(0)
                     }
                     return .success(try SearchIndex.write(site, into: sink))

@@ -221,11 +221,19 @@ struct IncrementalBuildTests {
         let days: [(Int, Int, Int)] = [(2026, 7, 1), (2026, 7, 2), (2026, 7, 4), (2026, 7, 5), (2026, 7, 8), (2026, 7, 9), (2026, 7, 10), (2026, 11, 29), (2026, 11, 30), (2026, 12, 1),
                                        (2026, 12, 31), (2027, 1, 1), (2027, 1, 2)]
         var patchedByDay: [String: Int] = [:]
+        // The search index is kept (a hard link to the previous build's file, the same inode)
+        // unless a page was published that day.
+        var searchKeptByDay: [String: Bool] = [:]
+        func searchInode() -> Int? {
+            (try? FileManager.default.attributesOfItem(atPath: output + "/search/index.js"))?[.systemFileNumber] as? Int
+        }
         for (y, m, d) in days {
             scratch.asOf = try #require(Day(year: y, month: m, day: d))
+            let before = searchInode()
             let outcome = try scratch.build(output)
             #expect(outcome.fullRender.isEmpty)
             patchedByDay[scratch.asOf.description] = outcome.reuse.patched
+            searchKeptByDay[scratch.asOf.description] = before != nil && searchInode() == before
             Tree.expectSame(Tree.contents(output), try scratch.reference(), "as of \(scratch.asOf)")
         }
         // Within a period, with nothing expiring, every person page is patched: the day is all
@@ -238,6 +246,8 @@ struct IncrementalBuildTests {
         // The case study published on 07-05 is listed on wu-lei's page; the pages published are
         // one input of every person page (guidance, mentions), so all of them are rendered.
         #expect(patchedByDay["2026-07-05"] == 0, "\(patchedByDay)")
+        #expect(searchKeptByDay["2026-07-05"] == false && searchKeptByDay["2026-07-02"] == true && searchKeptByDay["2026-12-01"] == true,
+                "\(searchKeptByDay)")
         // A new current period changes more than the day on every person page: rendered.
         #expect(patchedByDay["2026-07-01"] == 0, "\(patchedByDay)")
         #expect(patchedByDay["2027-01-01"] == 0, "\(patchedByDay)")

@@ -71,7 +71,8 @@ public final class RenderReuse: @unchecked Sendable {
     /// Hashes every page's fingerprint starts from: the sources and theme, and those with the ledger.
     let sourcesSalt: UInt64
     let ledgerSalt: UInt64
-    /// `sourcesSalt` without the as-of day, for a person's files (`PersonInputs`).
+    /// `sourcesSalt` without the as-of day, for the files whose builders hash what the day
+    /// decides on them: a person's files (`PersonInputs`) and the search index.
     let personSalt: UInt64
 
     /// `previous` nil: render everything (`--force`, or no usable record), and record it all.

@@ -174,6 +174,23 @@ struct SearchIndex {
         positions.removeAll()
     }
 
+    /// What the index is made from (`RenderReuse`): the sources and the theme without the
+    /// as-of day, and what the day decides in them, the pages published by then (documents of
+    /// their own, or a rule's explanation). So the nightly build, one day later, keeps the
+    /// index when no page was published that day (decision 119).
+    static func fingerprint(_ site: SiteContext, reuse: RenderReuse) -> UInt64 {
+        var words = FingerprintWriter()
+        words.word(reuse.personSalt)
+        words.text("search index")
+        let published = site.published.sorted { $0.key < $1.key }
+        words.int(published.count)
+        for (path, i) in published {
+            words.text(path)
+            words.int(i)
+        }
+        return words.value
+    }
+
     /// Markdown without link destinations, whose addresses would be found as words.
     static func plainText(_ markdown: String) -> String {
         markdown.replacingOccurrences(of: #"\]\([^)]*\)"#, with: "]", options: .regularExpression)
