@@ -122,6 +122,12 @@ struct EngineInputs: Sendable {
     let targetsByPerson: [[Int32]]
     /// (metric rule, person) -> targets that sum that rule for that person.
     let targetsByMetric: [Int64: [Int]]
+    /// Each target's period as day serials, first and last.
+    let targetDays: [(first: Int32, last: Int32)]
+    /// Per rule with a cap in some version, its place among those rules (-1 for the others),
+    /// and how many they are: a person's cap windows are `capMonths[person * cappedRules + slot]`.
+    let capSlot: [Int]
+    let cappedRules: Int
     /// Per person, the date of their first entry with an error: later balance errors of that
     /// person follow from the missing entry and are not reported again.
     let firstInvalid: [Int32]
@@ -159,6 +165,15 @@ struct EngineInputs: Sendable {
             }
         }
         targetsByMetric = byMetric
+        targetDays = targets.map { ($0.period.firstDay.serial, $0.period.lastDay.serial) }
+        var slots = [Int](repeating: -1, count: sources.rules.count)
+        var capped = 0
+        for r in slots.indices where rules.hasCap[r] {
+            slots[r] = capped
+            capped += 1
+        }
+        capSlot = slots
+        cappedRules = capped
         let people = sources.people.count
         // Group valid entries by person with a counting sort (stable: ledger order is kept).
         var owners = [Int32](repeating: -1, count: entries.count)
@@ -274,8 +289,12 @@ struct EngineRun: Sendable {
     var spendings: [[Int32]]
     /// Running lifetime points per person ("lifetime points on a date", 8.4).
     var lifetime: [Int64]
-    /// Cap windows: points given per (person, rule) per month, for rules with any cap.
-    var capMonths: [Int64: [MonthPoints]] = [:]
+    /// Cap windows: points given per (person, rule) per month, for rules with any cap
+    /// (`EngineInputs.capSlot`).
+    var capMonths: [[MonthPoints]]
+    /// The month of the last entry applied: a person's entries come in date order, so mostly
+    /// the same month as the one before.
+    var months = MonthIndexCache()
     /// Target bookkeeping (4.4), per target index.
     /// Per person, how many of their targets are settled.
     var nextTarget: [Int]
@@ -303,6 +322,7 @@ struct EngineRun: Sendable {
         metric = Array(repeating: 0, count: sources.targets.count)
         settled = Array(repeating: false, count: sources.targets.count)
         nextTarget = Array(repeating: 0, count: people)
+        capMonths = Array(repeating: [], count: people * inputs.cappedRules)
         self.stockInline = stockInline
         stockUsed = Array(repeating: 0, count: stockInline ? sources.rewards.count : 0)
     }
@@ -410,7 +430,7 @@ struct EngineRun: Sendable {
         record(i, person: p, EntryOutcome(applied: true, points: given, capped: computed - given,
                                           ruleVersion: Int16(rules.position(of: v, rule: r)), lot: lot))
         if inputs.isMetric[r] && e.amount > 0, let targets = inputs.targetsByMetric[Int64(r) << 32 | Int64(p)] {
-            for t in targets where sources.targets[t].period.contains(e.date) && !settled[t] {
+            for t in targets where inputs.targetDays[t].first <= e.date.serial && e.date.serial <= inputs.targetDays[t].last && !settled[t] {
                 metric[t] += e.amount
             }
         }
@@ -419,19 +439,25 @@ struct EngineRun: Sendable {
     /// 4.2: an entry gets min(points, max - already earned from the rule in the cap's window);
     /// "already earned" is what earlier entries were given, under any version, reversed or not.
     mutating func applyCap(person p: Int, rule r: Int, cap: Cap?, date: Day, points: Int64) -> Int64 {
-        let key = Int64(p) << 32 | Int64(r)
-        let month = date.monthIndex
+        let key = p * inputs.cappedRules + inputs.capSlot[r]
+        let month = months.monthIndex(of: date)
         var given = points
         if let cap {
-            let firstMonth = Period(kind: cap.per, containing: date).firstDay.monthIndex
+            // The first month of the cap's window: the month, or the first of its quarter or year.
+            let firstMonth: Int
+            switch cap.per {
+            case .month: firstMonth = month
+            case .quarter: firstMonth = month - month % 3
+            case .year: firstMonth = month - month % 12
+            }
             var already: Int64 = 0
-            for h in (capMonths[key] ?? []).reversed() {
+            for h in capMonths[key].reversed() {
                 if h.month < firstMonth { break }
                 already += h.points
             }
             given = max(0, min(points, cap.max - already))
         }
-        EngineRun.record(given, month: month, in: &capMonths[key, default: []])
+        EngineRun.record(given, month: month, in: &capMonths[key])
         return given
     }
 
@@ -500,7 +526,7 @@ struct EngineRun: Sendable {
             lifetime[p] -= lot.points
             if target.verb == .earn, target.amount > 0,
                let targets = inputs.targetsByMetric[Int64(target.subject) << 32 | Int64(p)] {
-                for k in targets where sources.targets[k].period.contains(target.date) && !settled[k] {
+                for k in targets where inputs.targetDays[k].first <= target.date.serial && target.date.serial <= inputs.targetDays[k].last && !settled[k] {
                     metric[k] -= target.amount
                 }
             }
@@ -539,7 +565,7 @@ struct EngineRun: Sendable {
     // MARK: lots
 
     mutating func addLot(person p: Int, origin: Int32, date: Day, points: Int64, expiry: ExpiryPolicy) -> Int32 {
-        let last = expiry.lastValidDay(forLotOn: date)?.serial ?? Int32.max
+        let last = expiry.lastValidDay(forLotInMonth: months.monthIndex(of: date))?.serial ?? Int32.max
         accounts[p].lots.append(Lot(origin: origin, date: date, lastValidSerial: last, points: points, remaining: points))
         return Int32(accounts[p].lots.count - 1)
     }

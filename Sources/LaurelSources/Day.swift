@@ -230,6 +230,21 @@ public enum ExpiryPolicy: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// `lastValidDay(forLotOn:)` for a lot dated in month `month` (`Day.monthIndex`): the same
+    /// day, by month arithmetic and `CalendarTable` instead of a calendar conversion (the
+    /// engine adds a lot for every earn).
+    public func lastValidDay(forLotInMonth month: Int) -> Day? {
+        let next: Int  // the month after the last month of validity
+        switch self {
+        case .never: return nil
+        case .endOf(.month): next = month + 1
+        case .endOf(.quarter): next = month - month % 3 + 3
+        case .endOf(.year): next = month - month % 12 + 12
+        case .months(let n): next = month + n + 1
+        }
+        return Day(serial: Day(civilYear: next / 12, month: next % 12 + 1, day: 1).serial - 1)
+    }
+
     public var description: String {
         switch self {
         case .never: return "never"

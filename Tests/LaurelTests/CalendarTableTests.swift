@@ -32,6 +32,19 @@ struct CalendarTableTests {
         }
     }
 
+    @Test("a lot's last valid day by month arithmetic is the calendar's, for every policy")
+    func expiryByMonth() {
+        let policies: [ExpiryPolicy] = [.never, .endOf(.month), .endOf(.quarter), .endOf(.year), .months(1), .months(2), .months(11), .months(12), .months(25), .months(1200)]
+        var mismatches: [String] = []
+        for serial in stride(from: Day(year: 1899, month: 11, day: 1)!.serial, through: Day(year: 2201, month: 2, day: 1)!.serial, by: 3) {
+            let day = Day(serial: serial)
+            for policy in policies where policy.lastValidDay(forLotInMonth: day.monthIndex) != policy.lastValidDay(forLotOn: day) {
+                mismatches.append("\(policy) \(day)")
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
     @Test("known dates: leap days, century years, the Unix epoch")
     func knownDates() {
         #expect(Day(year: 1970, month: 1, day: 1)?.serial == 0)
