@@ -36,7 +36,7 @@ public struct DependencyRecord: Sendable {
         lines.append(DependencyRecord.header)
         lines.append(10)
         for (path, fingerprint) in fingerprints.sorted(by: { $0.key < $1.key }) {
-            lines.append(ContentHash.hex(fingerprint))
+            RecordNumbers.appendHex(fingerprint, to: &lines)
             if let patch = patches[path] {
                 lines.append(UInt8(ascii: "+"))
                 patch.write(into: &lines)

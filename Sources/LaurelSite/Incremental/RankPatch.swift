@@ -89,7 +89,7 @@ struct RankPatch: Sendable, Equatable {
 
     /// `text`, written into the record's bytes.
     func write(into out: inout ByteWriter) {
-        out.append(ContentHash.hex(main))
+        RecordNumbers.appendHex(main, to: &out)
         for v in values {
             out.append(UInt8(ascii: ","))
             HTMLWriter.digits(v, into: &out)
@@ -112,33 +112,46 @@ struct RankPatch: Sendable, Equatable {
     /// 16 hexadecimal digits, `slots` decimal values of at least -1, then `SLOT:START:END`
     /// spans in byte order.
     init?(bytes: ArraySlice<UInt8>) {
-        var fields: [ArraySlice<UInt8>] = []
-        var from = bytes.startIndex
-        for i in bytes.indices where bytes[i] == UInt8(ascii: ",") {
-            fields.append(bytes[from..<i])
-            from = i + 1
+        // One pass over the fields, comma-separated, each checked as it ends.
+        var at = bytes.startIndex
+        /// The next field: the bytes up to the next `,` (or the end); nil past the last.
+        func field() -> ArraySlice<UInt8>? {
+            guard at <= bytes.endIndex else { return nil }
+            var end = at
+            while end < bytes.endIndex && bytes[end] != UInt8(ascii: ",") { end += 1 }
+            defer { at = end + 1 }
+            return bytes[at..<end]
         }
-        fields.append(bytes[from...])
-        guard fields.count >= 1 + RankPatch.slots, fields[0].count == 16, let main = RecordNumbers.hex(fields[0]) else { return nil }
+        guard let first = field(), first.count == 16, let main = RecordNumbers.hex(first) else { return nil }
         var values: [Int64] = []
         values.reserveCapacity(RankPatch.slots)
-        for field in fields[1...RankPatch.slots] {
-            if field.first == UInt8(ascii: "-") {
-                guard field.dropFirst().elementsEqual([UInt8(ascii: "1")]) else { return nil }
+        for _ in 0..<RankPatch.slots {
+            guard let f = field() else { return nil }
+            if f.first == UInt8(ascii: "-") {
+                guard f.count == 2, f.last == UInt8(ascii: "1") else { return nil }
                 values.append(-1)
             } else {
-                guard let v = RecordNumbers.whole(field) else { return nil }
+                guard let v = RecordNumbers.whole(f) else { return nil }
                 values.append(v)
             }
         }
         var spans: [Span] = []
-        spans.reserveCapacity(fields.count - 1 - RankPatch.slots)
         var last = 0
-        for field in fields[(1 + RankPatch.slots)...] {
-            let parts = field.split(separator: UInt8(ascii: ":"), maxSplits: 3, omittingEmptySubsequences: false)
-            guard parts.count == 3, let slot = RecordNumbers.whole(parts[0]), slot < RankPatch.slots,
-                  let start = RecordNumbers.whole(parts[1]), let end = RecordNumbers.whole(parts[2]),
-                  start >= last, end >= start else { return nil }
+        while let f = field() {
+            // SLOT:START:END, three whole numbers.
+            var parts: (Int64, Int64, Int64) = (0, 0, 0)
+            var k = 0
+            var from = f.startIndex
+            for i in f.indices where f[i] == UInt8(ascii: ":") {
+                guard k < 2, let n = RecordNumbers.whole(f[from..<i]) else { return nil }
+                if k == 0 { parts.0 = n } else { parts.1 = n }
+                k += 1
+                from = i + 1
+            }
+            guard k == 2, let end = RecordNumbers.whole(f[from...]) else { return nil }
+            parts.2 = end
+            let (slot, start) = (parts.0, parts.1)
+            guard slot < RankPatch.slots, start >= last, end >= start else { return nil }
             spans.append(Span(slot: UInt8(slot), start: Int(start), end: Int(end)))
             last = Int(end)
         }

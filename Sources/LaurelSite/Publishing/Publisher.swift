@@ -257,10 +257,8 @@ public final class Publisher: SiteSink, @unchecked Sendable {
     public func commit(record: DependencyRecord? = nil) throws(Failure) {
         // `HASH SIZE PATH` per line, in path order, written as bytes (100,000 lines at 50,000 people).
         var lines = ByteWriter(capacity: manifest.count * 64 + 64)
-        let digits: StaticString = "0123456789abcdef"
         for (path, entry) in manifest.sorted(by: { $0.key < $1.key }) {
-            let hex = lines.extend(by: 16)
-            for i in 0..<16 { hex[i] = digits.utf8Start[Int((entry.hash >> UInt64(60 - 4 * i)) & 15)] }
+            RecordNumbers.appendHex(entry.hash, to: &lines)
             lines.append(32)
             HTMLWriter.digits(Int64(entry.size), into: &lines)
             lines.append(32)

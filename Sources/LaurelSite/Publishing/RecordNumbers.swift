@@ -19,6 +19,13 @@ enum RecordNumbers {
         return n
     }
 
+    /// Writes `v` as `ContentHash.hex` does (16 lowercase digits), without a `String`.
+    static func appendHex(_ v: UInt64, to out: inout ByteWriter) {
+        let digits: StaticString = "0123456789abcdef"
+        let at = out.extend(by: 16)
+        for i in 0..<16 { at[i] = digits.utf8Start[Int((v >> UInt64(60 - 4 * i)) & 15)] }
+    }
+
     /// A whole number of 1 to 18 decimal digits (no sign: it cannot overflow).
     static func whole<C: Collection>(_ digits: C) -> Int64? where C.Element == UInt8 {
         guard !digits.isEmpty, digits.count <= 18 else { return nil }
