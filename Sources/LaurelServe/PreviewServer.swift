@@ -2,6 +2,7 @@ import FlyingFox
 import FlyingSocks
 import Foundation
 import LaurelSite
+import LaurelSources
 
 /// The pages open in browsers: the paths their reload scripts are asking about, so a rebuild
 /// renders those first.

@@ -47,10 +47,13 @@ public struct PortalRun: Sendable {
 
     /// Reads, validates and computes. Engine errors are reported only when the sources are
     /// otherwise clean enough to compute (every source error is reported in any case).
-    public static func check(_ tree: consuming SourceTree, asOf: AsOf, jobs: Int = 2, times: StageTimes = StageTimes()) -> PortalRun {
+    /// `ledgerCache`: ledger chunks an earlier build parsed (`ParsedLedgerCache`); the result
+    /// is the same with or without.
+    public static func check(_ tree: consuming SourceTree, asOf: AsOf, jobs: Int = 2, times: StageTimes = StageTimes(),
+                             ledgerCache: ParsedLedgerCache? = nil) -> PortalRun {
         var times = times
         let start = ContinuousClock().now
-        let (sources, sourceDiagnostics) = PortalSources.load(tree, jobs: jobs)  // the tree moves in: held once
+        let (sources, sourceDiagnostics) = PortalSources.load(tree, jobs: jobs, ledgerCache: ledgerCache)  // the tree moves in: held once
         times.record("validate", since: start)
         var diagnostics = sourceDiagnostics + AddressCheck.problems(sources)
         let day: Day

@@ -126,7 +126,9 @@ public struct LedgerReader: Sendable {
         }
     }
 
-    public func read(_ gathered: consuming Gathered) -> (Ledger, [Diagnostic]) {
+    /// `cache`: chunks parsed by an earlier build, and the hash of the YAML files their lines
+    /// were resolved against (`ParsedLedgerCache`).
+    public func read(_ gathered: consuming Gathered, cache: (ParsedLedgerCache, UInt64)? = nil) -> (Ledger, [Diagnostic]) {
         let storage = gathered.storage
         let files = gathered.files
         var diagnostics = gathered.diagnostics
@@ -146,10 +148,18 @@ public struct LedgerReader: Sendable {
         var parsed = Parallel.map(chunks.count, jobs: jobs) { [storage, files, references, chunks] i in
             let chunk = chunks[i]
             return storage.withUnsafeBufferPointer { p in
-                ChunkParser(bytes: p, fileIndex: Int32(chunk.file), displayPath: files[chunk.file].displayPath,
-                            references: references).parse(chunk.range)
+                var key: UInt64 = 0
+                if let (kept, yaml) = cache {
+                    key = kept.key(UnsafeBufferPointer(rebasing: p[chunk.range]), references: yaml)
+                    if let result = kept.load(key, range: chunk.range, fileIndex: Int32(chunk.file)) { return result }
+                }
+                let result = ChunkParser(bytes: p, fileIndex: Int32(chunk.file), displayPath: files[chunk.file].displayPath,
+                                         references: references).parse(chunk.range)
+                cache?.0.store(key, result, range: chunk.range)
+                return result
             }
         }
+        cache?.0.removeUnused()
 
         // Line numbers count from each chunk; make them count from each file.
         var lineOffsets: [Int32] = []

@@ -26,9 +26,11 @@ public struct PortalSources: Sendable {
 
     /// Reads and checks every source of `tree`. Returns the sources (complete only when there
     /// are no errors) and every problem found, sorted.
-    public static func load(_ tree: consuming SourceTree, jobs: Int = 2) -> (PortalSources, [Diagnostic]) {
+    /// `ledgerCache`: ledger chunks parsed by an earlier build (`laurel build`), reused when
+    /// their bytes and the YAML files are the same.
+    public static func load(_ tree: consuming SourceTree, jobs: Int = 2, ledgerCache: ParsedLedgerCache? = nil) -> (PortalSources, [Diagnostic]) {
         var loader = SourcesLoader(tree: tree)
-        let sources = loader.load(jobs: jobs)
+        let sources = loader.load(jobs: jobs, ledgerCache: ledgerCache)
         return (sources, loader.diagnostics.sorted())
     }
 }
@@ -109,7 +111,17 @@ struct SourcesLoader {
         return (reader, node)
     }
 
-    mutating func load(jobs: Int) -> PortalSources {
+    mutating func load(jobs: Int, ledgerCache: ParsedLedgerCache? = nil) -> PortalSources {
+        // What ledger lines are resolved against comes from the YAML files alone: their paths
+        // and bytes are in the key of every kept chunk.
+        var yaml = ContentHash()
+        if ledgerCache != nil {
+            for path in SourcesLoader.yamlFiles {
+                guard let bytes = tree.files[path] else { continue }
+                yaml.update(Array("\(path)\u{0}\(bytes.count)\u{0}".utf8))
+                yaml.update(bytes)
+            }
+        }
         let gathered = parseYAML(jobs: jobs)
         var sources = PortalSources(settings: readPortal() ?? PortalSources.defaultSettings)
         readTeams(&sources)
@@ -122,7 +134,7 @@ struct SourcesLoader {
         let references = LedgerReader.References(
             people: sources.people, peopleIndex: sources.peopleIndex, rules: sources.rules, ruleIndex: sources.ruleIndex,
             rewards: sources.rewards, rewardIndex: sources.rewardIndex)
-        let (ledger, ledgerDiagnostics) = LedgerReader(references: references, jobs: jobs).read(gathered)
+        let (ledger, ledgerDiagnostics) = LedgerReader(references: references, jobs: jobs).read(gathered, cache: ledgerCache.map { ($0, yaml.value) })
         sources.ledger = ledger
         diagnostics += ledgerDiagnostics
         let (pageList, pageDiagnostics) = SourcesLoader.readPages(tree, sources)

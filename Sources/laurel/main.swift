@@ -195,7 +195,10 @@ struct Build: ParsableCommand {
         }
         progress.step("checking and computing")
         let assets = tree.assets
-        var run = PortalRun.check(consume tree, asOf: .day(asOf), jobs: options.jobs, times: times)
+        // Ledger chunks parsed by earlier builds, beside their records (`ParsedLedgerCache`):
+        // written from the second build of an output on; `--force` does not read them.
+        let parsed = ParsedLedgerCache.beside(output: output, build: Build.identity(), force: force)
+        var run = PortalRun.check(consume tree, asOf: .day(asOf), jobs: options.jobs, times: times, ledgerCache: parsed)
         // No page reads which lots a spending drew from (the engine needs them only while it
         // computes reversals); at 50,000 people they are ~70 MB held through the render.
         run.book?.portions = [:]

@@ -20,6 +20,8 @@ struct IncrementalBuildTests {
         let themes: String
         var asOf = Day(year: 2026, month: 6, day: 30)!
         private var builds = 0
+        /// The parsed-ledger cache of the last build (`ParsedLedgerCache`).
+        var lastCache: ParsedLedgerCache?
 
         init() throws {
             let fm = FileManager.default
@@ -39,7 +41,9 @@ struct IncrementalBuildTests {
             let tree = try SourceTree.read(folder: content)
             let inputs = RenderInputs(tree: tree, asOf: asOf, audience: .staff, build: "test")
             let assets = tree.assets
-            let run = PortalRun.check(tree, asOf: .day(asOf), jobs: 2)
+            let cache = ParsedLedgerCache.beside(output: output, build: "test", force: force)
+            lastCache = cache
+            let run = PortalRun.check(tree, asOf: .day(asOf), jobs: 2, ledgerCache: cache)
             let errors = run.diagnostics.filter { $0.severity == .error }.map(\.description)
             try #require(errors.isEmpty, "\(errors)")
             let (loaded, problems) = Theme.load(themes: themes, name: "default", locale: run.sources.settings.locale)
@@ -161,6 +165,46 @@ struct IncrementalBuildTests {
         }
         // The sequence exercised the incremental path, not only full renders.
         #expect(reusedOnLedgerChange > 0, "\(kinds)")
+    }
+
+    @Test("ledger chunks parsed by the previous build are reused until their bytes or the YAML files change; a damaged one is parsed again")
+    func parsedLedgerKept() throws {
+        let scratch = try Scratch()
+        let output = scratch.root + "/public"
+        let files = try FileManager.default.contentsOfDirectory(atPath: scratch.content + "/ledger").filter { $0.hasSuffix(".ledger") }.count
+        _ = try scratch.build(output)
+        // The first build of an output keeps nothing: the second parses and keeps every chunk,
+        // the third takes them all.
+        #expect(scratch.lastCache?.hits == 0)
+        _ = try scratch.build(output)
+        #expect(scratch.lastCache?.hits == 0 && scratch.lastCache?.misses == files)
+        _ = try scratch.build(output)
+        #expect(scratch.lastCache?.hits == files)
+        // A ledger line appended to one file: the other files' chunks are taken as kept.
+        try scratch.append("2026-06-30 earn sun-hao deal-won amount:90000 id:kept-1\n", to: "ledger/2026-Q2.ledger")
+        _ = try scratch.build(output)
+        #expect(scratch.lastCache?.hits == files - 1, "hits \(scratch.lastCache?.hits ?? -1) of \(files)")
+        Tree.expectSame(Tree.contents(output), try scratch.reference(), "with kept chunks")
+        // A kept chunk damaged on disk (one byte of an entry) is not trusted: parsed again.
+        let folder = Publisher.home(of: output) + "/parsed-ledger"
+        let kept = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".chunk") }.sorted()
+        #expect(kept.count == files)
+        for name in kept {
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder + "/" + name)))
+            bytes[bytes.count - 30] ^= 0x40
+            try Data(bytes).write(to: URL(fileURLWithPath: folder + "/" + name))
+        }
+        _ = try scratch.build(output)
+        #expect(scratch.lastCache?.hits == 0 && scratch.lastCache?.misses == files)
+        Tree.expectSame(Tree.contents(output), try scratch.reference(), "after the kept chunks were damaged")
+        // Parsed again, they are kept again.
+        _ = try scratch.build(output)
+        #expect(scratch.lastCache?.hits == files)
+        // A YAML file changed (someone joins): every chunk is parsed again.
+        try scratch.append("- id: kept-new\n  name: 新人\n  team: beta\n", to: "people.yaml")
+        _ = try scratch.build(output)
+        #expect(scratch.lastCache?.hits == 0)
+        Tree.expectSame(Tree.contents(output), try scratch.reference(), "after people.yaml changed")
     }
 
     @Test("points that move other people's ranks patch their pages: byte-identical, and a page altered on disk is rendered instead")

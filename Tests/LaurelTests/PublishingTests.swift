@@ -1,5 +1,6 @@
 import Foundation
 import LaurelSite
+import struct LaurelSources.ContentHash
 import Testing
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import Foundation
+import LaurelSources
 
 /// The dependency record of one build (docs/incremental.md): for every file of the build, the
 /// fingerprint of the inputs it was rendered from. The next build renders a file again only

@@ -1,4 +1,5 @@
 import Foundation
+import LaurelSources
 #if canImport(Glibc)
 import Glibc
 #endif
