@@ -17,13 +17,7 @@ enum YAMLAliasGuard {
     /// Syntax errors are left for Yams to report.
     static func overflow(_ text: String, limit: Int = maxRepeatedValues) -> (line: Int, column: Int)? {
         guard text.utf8.contains(42) else { return nil }  // no '*', no alias
-        var bytes = Array(text.utf8)
-        var parser = yaml_parser_t()
-        guard yaml_parser_initialize(&parser) == 1 else { return nil }
-        defer { yaml_parser_delete(&parser) }
-        return bytes.withUnsafeMutableBufferPointer { buffer -> (line: Int, column: Int)? in
-            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+        return YAMLAliasGuard.parsing(text) { parser -> (line: Int, column: Int)? in
             var count = 0        // values seen, aliases expanded
             var repeated = 0     // values seen only through aliases
             var sizes: [String: Int] = [:]  // anchor -> values it stands for
@@ -60,7 +54,7 @@ enum YAMLAliasGuard {
                 }
             }
             return nil
-        }
+        } ?? nil
     }
 
     /// Every key that repeats a key of the same mapping, at the repeat (line and column from
@@ -69,13 +63,7 @@ enum YAMLAliasGuard {
     /// libyaml's events gives the same answer every time. Keys that are lists, mappings or
     /// aliases are not compared. Only called once Yams has found a repeat.
     static func repeatedKeys(_ text: String) -> [(line: Int, column: Int, key: String)] {
-        var bytes = Array(text.utf8)
-        var parser = yaml_parser_t()
-        guard yaml_parser_initialize(&parser) == 1 else { return [] }
-        defer { yaml_parser_delete(&parser) }
-        return bytes.withUnsafeMutableBufferPointer { buffer in
-            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+        return YAMLAliasGuard.parsing(text) { parser -> [(line: Int, column: Int, key: String)] in
             struct Open { var isMapping: Bool; var expectingKey = true; var keys = Set<String>() }
             var open: [Open] = []
             var found: [(line: Int, column: Int, key: String)] = []
@@ -114,6 +102,20 @@ enum YAMLAliasGuard {
                 }
             }
             return found
+        } ?? []
+    }
+
+    /// Runs `body` with a libyaml parser reading `text` as UTF-8; nil when libyaml cannot
+    /// make a parser. The one place laurel sets one up.
+    static func parsing<R>(_ text: String, _ body: (inout yaml_parser_t) -> R) -> R? {
+        var text = text
+        return text.withUTF8 { bytes -> R? in
+            var parser = yaml_parser_t()
+            guard yaml_parser_initialize(&parser) == 1 else { return nil }
+            defer { yaml_parser_delete(&parser) }
+            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+            yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
+            return body(&parser)
         }
     }
 }
@@ -146,13 +148,7 @@ enum YAMLComposer {
     }
 
     static func compose(_ text: String) -> Outcome {
-        var text = text
-        return text.withUTF8 { bytes -> Outcome in
-            var parser = yaml_parser_t()
-            guard yaml_parser_initialize(&parser) == 1 else { return .unsure }
-            defer { yaml_parser_delete(&parser) }
-            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
-            yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
+        return YAMLAliasGuard.parsing(text) { parser -> Outcome in
             var event = yaml_event_t()
             /// The next event's type, or nil on a syntax error (left for Yams to report).
             func next() -> yaml_event_type_t? {
@@ -235,6 +231,6 @@ enum YAMLComposer {
             }
             guard next() == YAML_DOCUMENT_END_EVENT, next() == YAML_STREAM_END_EVENT, let root else { return .unsure }
             return .document(root)
-        }
+        } ?? .unsure
     }
 }

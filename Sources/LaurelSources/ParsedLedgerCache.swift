@@ -44,7 +44,7 @@ public final class ParsedLedgerCache: @unchecked Sendable {
 
     func key(_ chunk: UnsafeBufferPointer<UInt8>, references: UInt64) -> UInt64 {
         var h = ContentHash()
-        var head = [salt, references]
+        let head = [salt, references]
         head.withUnsafeBytes { h.update($0) }
         h.update(UnsafeRawBufferPointer(chunk))
         return h.value
