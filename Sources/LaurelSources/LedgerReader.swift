@@ -151,7 +151,9 @@ public struct LedgerReader: Sendable {
                 var key: UInt64 = 0
                 if let (kept, yaml) = cache {
                     key = kept.key(UnsafeBufferPointer(rebasing: p[chunk.range]), references: yaml)
-                    if let result = kept.load(key, range: chunk.range, fileIndex: Int32(chunk.file)) { return result }
+                    let bounds = ParsedLedgerCache.Bounds(people: Int32(references.people.count), rules: Int32(references.rules.count),
+                                                          rewards: Int32(references.rewards.count))
+                    if let result = kept.load(key, range: chunk.range, fileIndex: Int32(chunk.file), bounds: bounds) { return result }
                 }
                 let result = ChunkParser(bytes: p, fileIndex: Int32(chunk.file), displayPath: files[chunk.file].displayPath,
                                          references: references).parse(chunk.range)

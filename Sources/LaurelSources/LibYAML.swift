@@ -204,7 +204,11 @@ enum YAMLComposer {
                 switch type {
                 case YAML_SCALAR_EVENT:
                     let scalar = event.data.scalar
-                    let value = scalar.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self) } ?? ""
+                    let bytes = UnsafeBufferPointer(start: scalar.value, count: scalar.value == nil ? 0 : scalar.length)
+                    // Yams decodes scalars with Foundation, which drops a leading U+FEFF: such a
+                    // scalar is left to Yams.
+                    guard !bytes.starts(with: [0xEF, 0xBB, 0xBF]) else { return .unsure }
+                    let value = String(decoding: bytes, as: UTF8.self)
                     let node = YAMLNode.scalar(YAMLNode.Scalar(string: value, style: YAMLNode.Scalar.Style(rawValue: Int(scalar.style.rawValue)) ?? .any, mark: mark()))
                     if let a = name(scalar.anchor) { anchors[a] = node }
                     guard place(node) else { return .unsure }

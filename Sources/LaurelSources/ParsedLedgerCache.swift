@@ -28,6 +28,7 @@ public final class ParsedLedgerCache: @unchecked Sendable {
     private var usedKeys: Set<UInt64> = []
     private var hitCount = 0
     private var missCount = 0
+    private var stores = 0
 
     static let magic: UInt64 = 0x6C61_7572_656C_0001  // "laurel", format 1
 
@@ -55,7 +56,14 @@ public final class ParsedLedgerCache: @unchecked Sendable {
     /// The chunk `range` of `storage` as parsed before, with its offsets and file index made
     /// this build's; nil when it is not kept (or not trusted: such a file is removed, and
     /// written again by `store`).
-    func load(_ key: UInt64, range: Range<Int>, fileIndex: Int32) -> ChunkParser.Result? {
+    /// What a parsed entry may name: the counts of people, rules and rewards it was resolved against.
+    struct Bounds {
+        let people: Int32
+        let rules: Int32
+        let rewards: Int32
+    }
+
+    func load(_ key: UInt64, range: Range<Int>, fileIndex: Int32, bounds: Bounds) -> ChunkParser.Result? {
         lock.withLock { _ = usedKeys.insert(key) }
         guard reads, let data = FileManager.default.contents(atPath: path(key)) else { return miss() }
         let stride = MemoryLayout<LedgerEntry>.stride
@@ -65,7 +73,7 @@ public final class ParsedLedgerCache: @unchecked Sendable {
             let words = (0..<ParsedLedgerCache.headerWords).map { raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self) }
             let count = Int(truncatingIfNeeded: words[2]), lines = Int(truncatingIfNeeded: words[3])
             let origin = Int(truncatingIfNeeded: words[5])
-            guard words[0] == ParsedLedgerCache.magic, words[1] == key, count >= 0, lines >= 0, origin >= 0,
+            guard words[0] == ParsedLedgerCache.magic, words[1] == key, count >= 0, lines >= 0, lines < Int(Int32.max / 2), origin >= 0,
                   count <= (raw.count - header) / stride, raw.count == header + count * stride else { return nil }
             let body = UnsafeRawBufferPointer(rebasing: raw[header...])
             var check = ContentHash()
@@ -94,6 +102,14 @@ public final class ParsedLedgerCache: @unchecked Sendable {
                     guard within >= 0, within + length <= size else { return nil }
                     return Int32(truncatingIfNeeded: within + range.lowerBound)
                 }
+                // Only what the parser makes: lengths, line, date and names in range (a file
+                // edited by hand, checksum and all, must not crash the build).
+                let e = entries[i]
+                guard e.memoLength >= 0, e.idLength >= 0, e.referenceLength >= 0, e.id == -1,
+                      e.line >= 1, Int(e.line) <= lines, (-719_162...2_932_896).contains(e.date.serial),
+                      e.person >= -1, e.person < bounds.people, e.by >= -1, e.by < bounds.people,
+                      e.subject >= -1, e.subject < (e.verb == .redeem ? bounds.rewards : e.verb == .reverse ? 0 : bounds.rules),
+                      e.qty >= 0, e.amount >= -1, e.points >= 0 else { return nil }
                 guard let memo = moved(entries[i].memoStart, Int(entries[i].memoLength)),
                       let id = moved(entries[i].idStart, Int(entries[i].idLength)),
                       let reference = moved(entries[i].referenceStart, Int(entries[i].referenceLength)) else { return nil }
@@ -124,7 +140,8 @@ public final class ParsedLedgerCache: @unchecked Sendable {
     func store(_ key: UInt64, _ result: ChunkParser.Result, range: Range<Int>) {
         guard writes, result.diagnostics.isEmpty, access(path(key), F_OK) != 0 else { return }
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = path(key) + ".tmp"
+        // Two identical chunks of one build have one key: each writes its own temporary file.
+        let temporary = path(key) + ".\(lock.withLock { () -> Int in stores += 1; return stores }).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return }
         var ok = true

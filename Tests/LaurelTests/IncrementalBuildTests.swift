@@ -1,6 +1,6 @@
 import Foundation
 @testable import LaurelSite
-import LaurelSources
+@testable import LaurelSources
 import Testing
 
 /// Incremental builds (docs/incremental.md): a build renders only the files whose inputs
@@ -200,6 +200,25 @@ struct IncrementalBuildTests {
         // Parsed again, they are kept again.
         _ = try scratch.build(output)
         #expect(scratch.lastCache?.hits == files)
+        // Edited with the checksum made right (a person beyond the roster, a negative memo
+        // length): still not trusted, and the build does not trap.
+        let header = ParsedLedgerCache.headerWords * 8, stride = MemoryLayout<LedgerEntry>.stride
+        let personAt = try #require(MemoryLayout<LedgerEntry>.offset(of: \LedgerEntry.person))
+        let memoLengthAt = try #require(MemoryLayout<LedgerEntry>.offset(of: \LedgerEntry.memoLength))
+        for (k, name) in try FileManager.default.contentsOfDirectory(atPath: folder).filter({ $0.hasSuffix(".chunk") }).sorted().enumerated() {
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder + "/" + name)))
+            bytes.withUnsafeMutableBytes { raw in
+                if k == 0 { raw.storeBytes(of: Int32(1_000_000), toByteOffset: header + personAt, as: Int32.self) }
+                else { raw.storeBytes(of: Int32(-5), toByteOffset: header + stride + memoLengthAt, as: Int32.self) }
+                var check = ContentHash()
+                check.update(UnsafeRawBufferPointer(rebasing: raw[header...]))
+                raw.storeBytes(of: check.value, toByteOffset: 32, as: UInt64.self)
+            }
+            try Data(bytes).write(to: URL(fileURLWithPath: folder + "/" + name))
+        }
+        _ = try scratch.build(output)
+        #expect(scratch.lastCache?.hits == 0 && scratch.lastCache?.misses == files)
+        Tree.expectSame(Tree.contents(output), try scratch.reference(), "after the kept chunks were edited")
         // A YAML file changed (someone joins): every chunk is parsed again.
         try scratch.append("- id: kept-new\n  name: 新人\n  team: beta\n", to: "people.yaml")
         _ = try scratch.build(output)

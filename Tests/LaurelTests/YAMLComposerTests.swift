@@ -30,7 +30,7 @@ struct YAMLComposerTests {
         "? [k]\n: v\n", "? {k: v}\n: v\n", "a: |\n  block\n  text\nb: >\n  folded\n", "!!str a: !custom b\n",
         "list:\n  - a\n  - - nested\n    - more\n  - {x: 1, y: [2, 3]}\n", "[a, b, {c: d}]\n", "{}\n", "[]\n", "a:\n", "a: ~\nb: null\n",
         "key: [unclosed\n", "a: b: c\n", "\u{FEFF}a: 1\n", "a: 'it''s'\n", "名字: 张伟\n团队: 华东\n", "a:\n  b:\n    c:\n      d: deep\n",
-        "&a a: 1\n", "- &x 1\n- *x\n- &x 2\n- *x\n", "a: 1\r\nb: 2\r\n", "%YAML 1.1\n---\na: 1\n", "a: [1, *b]\n",
+        "&a a: 1\n", "name: \"\\uFEFFAlice\"\n", "id: \u{FEFF}alice\n", "id: a\u{FEFF}b\n", "- &x 1\n- *x\n- &x 2\n- *x\n", "a: 1\r\nb: 2\r\n", "%YAML 1.1\n---\na: 1\n", "a: [1, *b]\n",
         (0..<40).map { "k\($0): v\($0)" }.joined(separator: "\n") + "\nk7: again\n",
         (0..<40).map { "k\($0): v\($0)" }.joined(separator: "\n") + "\n",
     ]
@@ -81,7 +81,7 @@ struct YAMLComposerTests {
     func edgeCases() {
         for (i, text) in YAMLComposerTests.edgeCases.enumerated() { _ = YAMLComposerTests.agrees(text, "edge case \(i)") }
         // What it must leave to Yams, so that Yams's messages are the ones reported.
-        for text in ["a: 1\na: 2\n", "a: 1\n---\nb: 2\n", "a: *undefined\n", "key: [unclosed\n", "? [k]\n: v\n",
+        for text in ["a: 1\na: 2\n", "a: 1\n---\nb: 2\n", "name: \"\\uFEFFAlice\"\n", "id: \u{FEFF}alice\n", "a: *undefined\n", "key: [unclosed\n", "? [k]\n: v\n",
                      (0..<40).map { "k\($0): v\($0)" }.joined(separator: "\n") + "\nk7: again\n"] {
             guard case .unsure = YAMLComposer.compose(text) else {
                 Issue.record("composed \(text.debugDescription) instead of leaving it to Yams")
