@@ -1,4 +1,3 @@
-
 /// The fairness audit's thresholds (docs/audit.md): the optional `audit:` mapping of
 /// portal.yaml. Every key is optional and has the default below; FORMAT.md is unchanged,
 /// a portal without the mapping reads as before.

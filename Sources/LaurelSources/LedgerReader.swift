@@ -150,7 +150,7 @@ public struct LedgerReader: Sendable {
             return storage.withUnsafeBufferPointer { p in
                 var key: UInt64 = 0
                 if let (kept, yaml) = cache {
-                    key = kept.key(UnsafeBufferPointer(rebasing: p[chunk.range]), references: yaml)
+                    key = kept.key(UnsafeBufferPointer(rebasing: p[chunk.range]), yaml: yaml)
                     let bounds = ParsedLedgerCache.Bounds(people: Int32(references.people.count), rules: Int32(references.rules.count),
                                                           rewards: Int32(references.rewards.count))
                     if let result = kept.load(key, range: chunk.range, fileIndex: Int32(chunk.file), bounds: bounds) { return result }

@@ -43,9 +43,9 @@ public final class ParsedLedgerCache: @unchecked Sendable {
     public var hits: Int { lock.withLock { hitCount } }
     public var misses: Int { lock.withLock { missCount } }
 
-    func key(_ chunk: UnsafeBufferPointer<UInt8>, references: UInt64) -> UInt64 {
+    func key(_ chunk: UnsafeBufferPointer<UInt8>, yaml: UInt64) -> UInt64 {
         var h = ContentHash()
-        let head = [salt, references]
+        let head = [salt, yaml]
         head.withUnsafeBytes { h.update($0) }
         h.update(UnsafeRawBufferPointer(chunk))
         return h.value

@@ -1,4 +1,3 @@
-
 /// Everything a portal is built from, read and checked (FORMAT.md sections 1 to 7 and 9).
 /// Indices (`Int32`) refer into the arrays here; ids appear only in the arrays.
 public struct PortalSources: Sendable {
