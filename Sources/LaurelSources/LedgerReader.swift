@@ -128,7 +128,8 @@ public struct LedgerReader: Sendable {
 
     /// `cache`: chunks parsed by an earlier build, and the hash of the YAML files their lines
     /// were resolved against (`ParsedLedgerCache`).
-    public func read(_ gathered: consuming Gathered, cache: (ParsedLedgerCache, UInt64)? = nil) -> (Ledger, [Diagnostic]) {
+    public func read(_ gathered: consuming Gathered, cache given: (ParsedLedgerCache, UInt64)? = nil) -> (Ledger, [Diagnostic]) {
+        let cache = given.flatMap { $0.0.isUseful ? $0 : nil }
         let storage = gathered.storage
         let files = gathered.files
         var diagnostics = gathered.diagnostics

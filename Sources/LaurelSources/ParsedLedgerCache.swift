@@ -37,7 +37,12 @@ public final class ParsedLedgerCache: @unchecked Sendable {
         self.salt = salt
         self.reads = reads
         self.writes = writes
+        isUseful = writes || (reads && FileManager.default.fileExists(atPath: folder))
     }
+
+    /// False when nothing can be read or written (a fresh output's first build): chunks are
+    /// then not even hashed.
+    public let isUseful: Bool
 
     /// Chunks taken from the cache and chunks parsed, in this build.
     public var hits: Int { lock.withLock { hitCount } }

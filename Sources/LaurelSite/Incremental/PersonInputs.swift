@@ -31,12 +31,7 @@ struct PersonInputs: Sendable {
         // the summary's score), the pages published by then (`site.published`: page lists,
         // guidance and mentions), the reward costs in force (`rewardCosts`, `rewardOffers`).
         words.period(site.book.period)
-        let published = site.published.sorted { $0.key < $1.key }
-        words.int(published.count)
-        for (path, i) in published {
-            words.text(path)
-            words.int(i)
-        }
+        words.published(site)
         for reward in site.sources.rewards { words.int64(reward.cost(on: asOf) ?? -1) }
         // Rewards within reach (`rewardsWithin`): stock used by everyone; with the person's
         // balance and lifetime below, and costs and titles in the sources salt, that is all

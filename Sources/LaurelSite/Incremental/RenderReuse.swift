@@ -236,6 +236,17 @@ struct FingerprintWriter: ~Copyable {
         }
     }
 
+    /// The pages published on the as-of day (path and index, in path order): what the day
+    /// decides among the sources, for the files whose fingerprints leave the day out.
+    mutating func published(_ site: SiteContext) {
+        let published = site.published.sorted { $0.key < $1.key }
+        int(published.count)
+        for (path, i) in published {
+            text(path)
+            int(i)
+        }
+    }
+
     mutating func text(_ s: String) {
         var s = s
         s.withUTF8 { bytes($0) }

@@ -182,12 +182,7 @@ struct SearchIndex {
         var words = FingerprintWriter()
         words.word(reuse.personSalt)
         words.text("search index")
-        let published = site.published.sorted { $0.key < $1.key }
-        words.int(published.count)
-        for (path, i) in published {
-            words.text(path)
-            words.int(i)
-        }
+        words.published(site)
         return words.value
     }
 
