@@ -257,6 +257,7 @@ struct Build: ParsableCommand {
         report.reused = reuse.reused
         report.patched = reuse.patched
         report.build = publisher.folder
+        report.reusedFolder = publisher.reusedBuild.map { URL(fileURLWithPath: $0).lastPathComponent } ?? ""
         report.stages = times.stages
         report.write(output: output)
         if !options.quiet {

@@ -273,6 +273,68 @@ struct PublishingTests {
         #expect(report["unchanged"] as? Int == same)
     }
 
+    // MARK: the build before the previous one, reused
+
+    @Test("the third build reuses the first one's folder: same bytes as a clean build, the published build untouched, what is gone removed")
+    func reusedFolder() throws {
+        let portal = try Portal()
+        let page = portal.content + "/pages/news/2025-01-launch.md"
+        let text = try Data(contentsOf: URL(fileURLWithPath: page))
+        try portal.build().expectSuccess()
+        let first = try portal.currentBuild()
+        try portal.appendLastDay()
+        try portal.build().expectSuccess()
+        let second = try portal.currentBuild()
+        let secondStats = Tree.stats(second)
+        let secondBytes = Tree.contents(second)
+
+        // Third build: a page goes (its folder is in the reused one), the ledger stays.
+        try FileManager.default.removeItem(atPath: page)
+        let third = try portal.build()
+        try third.expectSuccess()
+        #expect(!FileManager.default.fileExists(atPath: first), "the first build's folder became the third's")
+        #expect(try portal.report()["reusedFolder"] as? String == URL(fileURLWithPath: first).lastPathComponent)
+        Tree.expectSame(Tree.contents(portal.output), try portal.referenceBuild(), "the third build")
+        #expect(!FileManager.default.fileExists(atPath: portal.output + "/news/2025-01-launch"), "a page that is gone leaves no folder")
+        // Nothing wrote through a link into the build published before.
+        Tree.expectSame(Tree.contents(second), secondBytes, "the second build after the third")
+        let thirdStats = Tree.stats(portal.output + "/")
+        let thirdBytes = Tree.contents(portal.output)
+        for (path, entry) in thirdStats where entry.isFile {
+            let equal = secondBytes[path] == thirdBytes[path]
+            #expect((secondStats[path]?.inode == entry.inode) == equal, "\(path): same bytes \(equal), same inode as the second build's")
+        }
+        #expect(portal.buildFolders().count == 6, "two builds, their manifests and records: \(portal.buildFolders())")
+
+        // Fourth build: the page is back, into the second build's folder.
+        try text.write(to: URL(fileURLWithPath: page))
+        try portal.build().expectSuccess()
+        #expect(try portal.report()["reusedFolder"] as? String == URL(fileURLWithPath: second).lastPathComponent)
+        Tree.expectSame(Tree.contents(portal.output), try portal.referenceBuild(), "the fourth build")
+        for (path, entry) in Tree.stats(portal.output + "/") where entry.isFile {
+            let equal = thirdBytes[path] == Tree.contents(portal.output)[path]
+            if equal { #expect(thirdStats[path]?.inode == entry.inode, "\(path): same bytes as the third build, another inode") }
+        }
+    }
+
+    @Test("a build killed while it reuses an older folder leaves the published portal intact, and the next build succeeds",
+          arguments: [FaultPoint.afterFirstWrite, .beforeSwitch])
+    func killedWhileReusing(at point: FaultPoint) throws {
+        let portal = try Portal()
+        try portal.build().expectSuccess()
+        try portal.appendLastDay()
+        try portal.build().expectSuccess()
+        let before = Tree.contents(portal.output)
+        try portal.append("2025-03-31 earn    zhang-wei  training  \"after the kill\"\n", to: portal.content + "/ledger/2025/2025-Q1.ledger")
+        let crashed = try portal.build(environment: [FaultPoint.variable: point.rawValue])
+        #expect(crashed.status == 137, "\(crashed)")
+        Tree.expectSame(Tree.contents(portal.output), before, "the portal after a kill \(point.rawValue)")
+        let next = try portal.build()
+        try next.expectSuccess()
+        Tree.expectSame(Tree.contents(portal.output), try portal.referenceBuild(), "the build after the kill")
+        #expect(portal.buildFolders().count == 6, "\(portal.buildFolders())")
+    }
+
     // MARK: determinism and rollback
 
     @Test("--jobs 1 and --jobs 2, in different time zones, give byte-identical portals")

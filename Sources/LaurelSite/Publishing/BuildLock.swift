@@ -71,6 +71,8 @@ public struct BuildReport: Sendable {
     public var errors = 0
     public var warnings = 0
     public var build: String = ""
+    /// The older build whose folder this one was made in (decision 123), empty for a new folder.
+    public var reusedFolder: String = ""
     public var fingerprint: String = ""
     public var stages: [(name: String, seconds: Double)] = []
     public var message: String = ""
@@ -95,6 +97,7 @@ public struct BuildReport: Sendable {
           "errors": \(errors),
           "warnings": \(warnings),
           "build": \(Escape.json(build)),
+          "reusedFolder": \(Escape.json(reusedFolder)),
           "fingerprint": \(Escape.json(fingerprint)),
           "stages": {\(stageText)},
           "message": \(Escape.json(message))

@@ -12,6 +12,12 @@ import Glibc
 /// build are hard-linked from it (same inode, same modification time, nothing written); then
 /// one `rename` of a new link over `OUTPUT` switches readers to the new build. The previous
 /// build stays for `laurel rollback`; older ones are removed.
+///
+/// The new folder is the build before the previous one, reused (decision 123): its manifest
+/// says what each of its files holds, so a file whose bytes it already has costs no system
+/// call, a changed one is unlinked and made again (never written through: its inode may be
+/// shared with the published build), and what the new build lacks is removed at the switch.
+/// Without such a build (the first two builds, or after a crash) the folder is new.
 public final class Publisher: SiteSink, @unchecked Sendable {
     public let output: String
     /// `.OUTPUT.laurel` beside the output: builds, manifests, the lock, the build report.
@@ -23,6 +29,10 @@ public final class Publisher: SiteSink, @unchecked Sendable {
     private let folderFD: Int32
     private let previousFD: Int32
     private let previousManifest: [String: (size: Int, hash: UInt64)]
+    /// What the reused folder holds (its build's manifest); empty for a new folder.
+    private let reusedManifest: [String: (size: Int, hash: UInt64)]
+    /// The older build whose folder this build reuses, if any (for the report and tests).
+    public let reusedBuild: String?
     private let lock = NSLock()
     private var folders = Set<String>()
     private var manifest: [String: (size: Int, hash: UInt64)] = [:]
@@ -70,14 +80,50 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         folder = builds + "/b" + String(format: "%06d", next)
         try? fm.removeItem(atPath: folder)
         try? fm.removeItem(atPath: DependencyRecord.path(ofBuild: folder))
+        let currentName = current.map { URL(fileURLWithPath: $0).lastPathComponent }
+        if let (old, manifest) = Publisher.reusable(builds: builds, names: existing, except: currentName), rename(old, folder) == 0 {
+            reusedManifest = manifest
+            reusedBuild = old
+        } else {
+            reusedManifest = [:]
+            reusedBuild = nil
+        }
         do {
             try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
             throw Failure.io("cannot create \(folder): \(Publisher.reason(error))")
         }
+        // The reused folder's folders exist: no mkdirat for the 10,000 people's.
+        var made = Set<String>()
+        for path in reusedManifest.keys {
+            var path = Substring(path)
+            while let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
+                path = path[..<slash]
+                guard made.insert(String(path)).inserted else { break }
+            }
+        }
+        folders = made
         folderFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard folderFD >= 0 else { throw Failure.io("cannot open \(folder): \(String(cString: strerror(errno)))") }
         previousFD = current.map { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } ?? -1
+    }
+
+    /// The newest build other than the published one that was completed (it has its
+    /// manifest), with that manifest, ready to be reused: its manifest and dependency record
+    /// are removed first, so that a crash from here on leaves a folder no build trusts (the
+    /// next build's switch removes it).
+    static func reusable(builds: String, names: [String], except current: String?) -> (String, [String: (size: Int, hash: UInt64)])? {
+        let done = Set(names.filter { $0.hasSuffix(".manifest") }.map { String($0.dropLast(".manifest".count)) })
+        let candidates = names.filter { $0 != current && done.contains($0) && $0.hasPrefix("b") && Int($0.dropFirst()) != nil }
+        guard let name = candidates.max(by: { (Int($0.dropFirst()) ?? 0) < (Int($1.dropFirst()) ?? 0) }) else { return nil }
+        let old = builds + "/" + name
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: old, isDirectory: &isFolder), isFolder.boolValue,
+              let data = FileManager.default.contents(atPath: old + ".manifest") else { return nil }
+        let manifest = parseManifest([UInt8](data))
+        guard unlink(old + ".manifest") == 0 else { return nil }
+        unlink(DependencyRecord.path(ofBuild: old))
+        return (old, manifest)
     }
 
     deinit {
@@ -138,15 +184,23 @@ public final class Publisher: SiteSink, @unchecked Sendable {
             try makeFolder(String(path[..<slash]))
         }
         let hash = ContentHash.of(bytes)
-        // A path kept (hard-linked) and then written after all must not write through the
-        // link into the previous build's file.
-        if lock.withLock({ manifest[path] != nil }) { unlinkat(folderFD, path, 0) }
-        if previousFD >= 0, let old = previousManifest[path], old.size == bytes.count, old.hash == hash,
-           linkat(previousFD, path, folderFD, path, 0) == 0 {
+        let old = previousManifest[path]
+        let asBefore = old.map { $0.size == bytes.count && $0.hash == hash } ?? false
+        // The reused folder has these bytes already (and the previous build's inode when that
+        // build had them too: each build took its inode from the one before when it could).
+        let again = lock.withLock { manifest[path] != nil }
+        if !again, let here = reusedManifest[path], here.size == bytes.count, here.hash == hash {
+            record(path, bytes.count, hash, changed: !asBefore)
+            return
+        }
+        // A file there (reused, or kept and then written after all) may be a hard link into the
+        // previous build: remove the name, never write through it.
+        if again || reusedManifest[path] != nil { unlinkat(folderFD, path, 0) }
+        if previousFD >= 0, asBefore, linkat(previousFD, path, folderFD, path, 0) == 0 {
             record(path, bytes.count, hash, changed: false)
             return
         }
-        try Publisher.writeFile(path, in: folderFD, shown: folder, bytes)
+        try Publisher.writeFile(path, in: folderFD, shown: folder, bytes, fresh: true)
         record(path, bytes.count, hash, changed: true)
     }
 
@@ -157,6 +211,12 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
             guard (try? makeFolder(String(path[..<slash]))) != nil else { return false }
         }
+        let again = lock.withLock { manifest[path] != nil }
+        if !again, let here = reusedManifest[path], here.size == old.size, here.hash == old.hash {
+            record(path, old.size, old.hash, changed: false)
+            return true
+        }
+        if again || reusedManifest[path] != nil { unlinkat(folderFD, path, 0) }
         guard linkat(previousFD, path, folderFD, path, 0) == 0 else { return false }
         record(path, old.size, old.hash, changed: false)
         return true
@@ -208,9 +268,18 @@ public final class Publisher: SiteSink, @unchecked Sendable {
     }
 
     /// Writes `path` relative to the open folder `base` (shown as `shown` in messages).
-    static func writeFile(_ path: String, in base: Int32, shown: String, _ bytes: UnsafeBufferPointer<UInt8>) throws {
+    /// `fresh`: as a new file (a new inode), never through a name that is there already, which
+    /// in a build folder may be a hard link into another build; what is in the way (a file or
+    /// folder the manifest did not list) is removed first.
+    static func writeFile(_ path: String, in base: Int32, shown: String, _ bytes: UnsafeBufferPointer<UInt8>, fresh: Bool = false) throws {
         let full = shown.isEmpty ? path : shown + "/" + path
-        let fd = openat(base, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        var fd = openat(base, path, O_WRONLY | O_CREAT | (fresh ? O_EXCL : O_TRUNC) | O_CLOEXEC, 0o644)
+        if fd < 0 && fresh && errno == EEXIST {
+            if unlinkat(base, path, 0) != 0 && errno == EISDIR {
+                try? FileManager.default.removeItem(atPath: full)
+            }
+            fd = openat(base, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        }
         guard fd >= 0 else { throw Failure.io("\(full): cannot create (\(String(cString: strerror(errno))))") }
         var offset = 0
         let raw = UnsafeRawBufferPointer(bytes)
@@ -237,6 +306,8 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         if known { return }
         // mkdirat(2) directly: the parent almost always exists already (FileManager would stat
         // every component first, which costs as much as the page on a large department).
+        // A file of the reused folder where this build needs a folder goes first.
+        if reusedManifest[path] != nil { unlinkat(folderFD, path, 0) }
         if mkdirat(folderFD, path, 0o755) != 0 && errno != EEXIST {
             guard errno == ENOENT, let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else {
                 throw Failure.io("\(folder)/\(path): cannot create (\(String(cString: strerror(errno))))")
@@ -278,6 +349,7 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         } catch {
             throw Failure.io("cannot write the build manifest: \(error)")
         }
+        removeLeftovers()
         try Publisher.point(output, at: folder)
         FaultPoint.afterSwitch.reach()
         prune(keeping: [folder, previousFolder].compactMap { $0 })
@@ -296,6 +368,31 @@ public final class Publisher: SiteSink, @unchecked Sendable {
             unlink(temporary)
             throw Failure.io("cannot switch \(output) to the new build: \(reason)")
         }
+    }
+
+    /// Removes from a reused folder the files of its old build that this build does not have,
+    /// then the folders left empty, deepest first.
+    private func removeLeftovers() {
+        let gone = reusedManifest.keys.filter { manifest[$0] == nil }
+        guard !gone.isEmpty else { return }
+        var kept = Set<Substring>()
+        for path in manifest.keys {
+            var path = Substring(path)
+            while let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
+                path = path[..<slash]
+                guard kept.insert(path).inserted else { break }
+            }
+        }
+        var empty = Set<String>()
+        for path in gone {
+            unlinkat(folderFD, path, 0)
+            var path = Substring(path)
+            while let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
+                path = path[..<slash]
+                if kept.contains(path) || !empty.insert(String(path)).inserted { break }
+            }
+        }
+        for path in empty.sorted(by: { $0.utf8.count > $1.utf8.count }) { unlinkat(folderFD, path, AT_REMOVEDIR) }
     }
 
     private func prune(keeping: [String]) {
