@@ -35,6 +35,8 @@ public final class Publisher: SiteSink, @unchecked Sendable {
     public let reusedBuild: String?
     private let lock = NSLock()
     private var folders = Set<String>()
+    /// Names of the reused folder removed by this build (`clear`).
+    private var cleared = Set<String>()
     private var manifest: [String: (size: Int, hash: UInt64)] = [:]
     public private(set) var written = 0
     public private(set) var unchanged = 0
@@ -188,15 +190,19 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         let asBefore = old.map { $0.size == bytes.count && $0.hash == hash } ?? false
         // The reused folder has these bytes already (and the previous build's inode when that
         // build had them too: each build took its inode from the one before when it could).
-        let again = lock.withLock { manifest[path] != nil }
-        if !again, let here = reusedManifest[path], here.size == bytes.count, here.hash == hash {
-            record(path, bytes.count, hash, changed: !asBefore)
+        // The reused folder has these bytes already, and so had the previous build: then they
+        // share the inode (each build took its inode from the one before when it could), and
+        // the file stays as it is. Bytes the previous build did not have are a new file with
+        // a new time even if the older build had them (If-Modified-Since, rsync -u).
+        let again = touched(path)
+        if !again, asBefore, let here = reusedManifest[path], here.size == bytes.count, here.hash == hash {
+            record(path, bytes.count, hash, changed: false)
             return
         }
         // A file there (reused, or kept and then written after all) may be a hard link into the
         // previous build: remove the name, never write through it.
-        if again || reusedManifest[path] != nil { unlinkat(folderFD, path, 0) }
-        if previousFD >= 0, asBefore, linkat(previousFD, path, folderFD, path, 0) == 0 {
+        if again || reusedManifest[path] != nil { clear(path) }
+        if previousFD >= 0, asBefore, link(path) {
             record(path, bytes.count, hash, changed: false)
             return
         }
@@ -211,15 +217,39 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
             guard (try? makeFolder(String(path[..<slash]))) != nil else { return false }
         }
-        let again = lock.withLock { manifest[path] != nil }
+        let again = touched(path)
         if !again, let here = reusedManifest[path], here.size == old.size, here.hash == old.hash {
             record(path, old.size, old.hash, changed: false)
             return true
         }
-        if again || reusedManifest[path] != nil { unlinkat(folderFD, path, 0) }
-        guard linkat(previousFD, path, folderFD, path, 0) == 0 else { return false }
+        if again || reusedManifest[path] != nil { clear(path) }
+        guard link(path) else { return false }
         record(path, old.size, old.hash, changed: false)
         return true
+    }
+
+    /// Whether `path` was written, kept or cleared already in this build: then what the reused
+    /// folder's manifest says of it no longer holds.
+    private func touched(_ path: String) -> Bool {
+        lock.withLock { manifest[path] != nil || cleared.contains(path) }
+    }
+
+    /// Removes the name `path` from the build folder (a file, or a folder of the reused build
+    /// where this build has a file), noting it so that no later shortcut trusts the manifest.
+    private func clear(_ path: String) {
+        lock.withLock { _ = cleared.insert(path) }
+        if unlinkat(folderFD, path, 0) != 0 && errno == EISDIR {
+            try? FileManager.default.removeItem(atPath: folder + "/" + path)
+        }
+    }
+
+    /// Hard-links `path` from the previous build; a folder of the reused build in the way is
+    /// removed first.
+    private func link(_ path: String) -> Bool {
+        if linkat(previousFD, path, folderFD, path, 0) == 0 { return true }
+        guard errno == EEXIST, reusedBuild != nil else { return false }
+        clear(path)
+        return linkat(previousFD, path, folderFD, path, 0) == 0
     }
 
     /// The previous build's bytes of `path`, if they are what its manifest says (size and hash).
@@ -306,8 +336,16 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         if known { return }
         // mkdirat(2) directly: the parent almost always exists already (FileManager would stat
         // every component first, which costs as much as the page on a large department).
-        // A file of the reused folder where this build needs a folder goes first.
-        if reusedManifest[path] != nil { unlinkat(folderFD, path, 0) }
+        // A file of the reused folder where this build needs a folder (or one of its parents)
+        // goes first.
+        if !reusedManifest.isEmpty {
+            var prefix = Substring(path)
+            while true {
+                if reusedManifest[String(prefix)] != nil { clear(String(prefix)) }
+                guard let slash = prefix.utf8.lastIndex(of: UInt8(ascii: "/")) else { break }
+                prefix = prefix[..<slash]
+            }
+        }
         if mkdirat(folderFD, path, 0o755) != 0 && errno != EEXIST {
             guard errno == ENOENT, let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else {
                 throw Failure.io("\(folder)/\(path): cannot create (\(String(cString: strerror(errno))))")
@@ -338,6 +376,9 @@ public final class Publisher: SiteSink, @unchecked Sendable {
             lines.append(10)
         }
         if manifest.isEmpty { lines.append(10) }
+        // Before the manifest: a folder with a manifest holds exactly what it lists, or the
+        // build after a kill here would reuse it and publish what this one removed.
+        removeLeftovers()
         FaultPoint.beforeManifest.reach()
         do {
             try Publisher.writeFile(folder + ".manifest", lines.bytes)
@@ -349,7 +390,6 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         } catch {
             throw Failure.io("cannot write the build manifest: \(error)")
         }
-        removeLeftovers()
         try Publisher.point(output, at: folder)
         FaultPoint.afterSwitch.reach()
         prune(keeping: [folder, previousFolder].compactMap { $0 })
