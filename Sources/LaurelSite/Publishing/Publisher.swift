@@ -14,10 +14,11 @@ import Glibc
 /// build stays for `laurel rollback`; older ones are removed.
 ///
 /// The new folder is the build before the previous one, reused (decision 123): its manifest
-/// says what each of its files holds, so a file whose bytes it already has costs no system
-/// call, a changed one is unlinked and made again (never written through: its inode may be
-/// shared with the published build), and what the new build lacks is removed at the switch.
-/// Without such a build (the first two builds, or after a crash) the folder is new.
+/// says what each of its files holds, so a file whose bytes it and the published build both
+/// have costs no system call, any other file is unlinked and made again (never written
+/// through: its inode may be shared with the published build), and what the new build lacks
+/// is removed before its manifest is written. Without such a build (the first two builds of an output, or after a
+/// build killed before its manifest) the folder is new.
 public final class Publisher: SiteSink, @unchecked Sendable {
     public let output: String
     /// `.OUTPUT.laurel` beside the output: builds, manifests, the lock, the build report.
@@ -188,8 +189,6 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         let hash = ContentHash.of(bytes)
         let old = previousManifest[path]
         let asBefore = old.map { $0.size == bytes.count && $0.hash == hash } ?? false
-        // The reused folder has these bytes already (and the previous build's inode when that
-        // build had them too: each build took its inode from the one before when it could).
         // The reused folder has these bytes already, and so had the previous build: then they
         // share the inode (each build took its inode from the one before when it could), and
         // the file stays as it is. Bytes the previous build did not have are a new file with
