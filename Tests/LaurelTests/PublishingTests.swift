@@ -366,6 +366,30 @@ struct PublishingTests {
         for path in third.keys { #expect(fourthStats[path]?.inode == thirdStats[path]?.inode, "\(path) is linked from the third build") }
     }
 
+    @Test("a reused folder's manifest naming paths outside it removes nothing there")
+    func reusedManifestOutside() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("laurel-outside-" + UUID().uuidString).path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let output = root + "/public"
+        for _ in 0..<2 {
+            let publisher = try Publisher(output: output)
+            try publisher.write("index.html", Array("home".utf8))
+            try publisher.commit()
+        }
+        let outside = root + "/precious.txt"
+        try Data("keep me\n".utf8).write(to: URL(fileURLWithPath: outside))
+        let builds = Publisher.home(of: output) + "/builds"
+        let manifest = builds + "/b000001.manifest"
+        let edited = try String(contentsOfFile: manifest, encoding: .utf8) + "0000000000000001 8 ../../../precious.txt\n"
+        try Data(edited.utf8).write(to: URL(fileURLWithPath: manifest))
+        let third = try Publisher(output: output)
+        #expect(third.reusedBuild?.hasSuffix("b000001") == true)
+        try third.write("other.html", Array("other".utf8))
+        try third.commit()
+        #expect(FileManager.default.fileExists(atPath: outside), "a file outside the output was removed")
+        #expect(Tree.contents(output) == ["other.html": Data("other".utf8)])
+    }
+
     @Test("a build killed while it reuses an older folder leaves the published portal intact, and the next build succeeds",
           arguments: FaultPoint.allCases)
     func killedWhileReusing(at point: FaultPoint) throws {

@@ -123,7 +123,9 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: old, isDirectory: &isFolder), isFolder.boolValue,
               let data = FileManager.default.contents(atPath: old + ".manifest") else { return nil }
-        let manifest = parseManifest([UInt8](data))
+        // Only paths laurel could have written: the leftovers of an edited manifest are never
+        // removed outside the folder.
+        let manifest = parseManifest([UInt8](data)).filter { isSafe($0.key) }
         guard unlink(old + ".manifest") == 0 else { return nil }
         unlink(DependencyRecord.path(ofBuild: old))
         return (old, manifest)
