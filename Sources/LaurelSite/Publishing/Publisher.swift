@@ -97,15 +97,7 @@ public final class Publisher: SiteSink, @unchecked Sendable {
             throw Failure.io("cannot create \(folder): \(Publisher.reason(error))")
         }
         // The reused folder's folders exist: no mkdirat for the 10,000 people's.
-        var made = Set<String>()
-        for path in reusedManifest.keys {
-            var path = Substring(path)
-            while let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
-                path = path[..<slash]
-                guard made.insert(String(path)).inserted else { break }
-            }
-        }
-        folders = made
+        folders = Publisher.folders(of: reusedManifest.keys)
         folderFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard folderFD >= 0 else { throw Failure.io("cannot open \(folder): \(String(cString: strerror(errno)))") }
         previousFD = current.map { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } ?? -1
@@ -416,24 +408,23 @@ public final class Publisher: SiteSink, @unchecked Sendable {
     private func removeLeftovers() {
         let gone = reusedManifest.keys.filter { manifest[$0] == nil }
         guard !gone.isEmpty else { return }
-        var kept = Set<Substring>()
-        for path in manifest.keys {
-            var path = Substring(path)
-            while let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
-                path = path[..<slash]
-                guard kept.insert(path).inserted else { break }
-            }
-        }
-        var empty = Set<String>()
-        for path in gone {
-            unlinkat(folderFD, path, 0)
-            var path = Substring(path)
-            while let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
-                path = path[..<slash]
-                if kept.contains(path) || !empty.insert(String(path)).inserted { break }
-            }
-        }
+        for path in gone { unlinkat(folderFD, path, 0) }
+        let kept = Publisher.folders(of: manifest.keys)
+        let empty = Publisher.folders(of: gone).subtracting(kept)
         for path in empty.sorted(by: { $0.utf8.count > $1.utf8.count }) { unlinkat(folderFD, path, AT_REMOVEDIR) }
+    }
+
+    /// Every folder that holds one of `paths`, at any depth.
+    static func folders<S: Sequence<String>>(of paths: S) -> Set<String> {
+        var folders = Set<String>()
+        for path in paths {
+            var path = Substring(path)
+            while let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
+                path = path[..<slash]
+                guard folders.insert(String(path)).inserted else { break }
+            }
+        }
+        return folders
     }
 
     private func prune(keeping: [String]) {
