@@ -366,6 +366,42 @@ struct PublishingTests {
         for path in third.keys { #expect(fourthStats[path]?.inode == thirdStats[path]?.inode, "\(path) is linked from the third build") }
     }
 
+    @Test("a reused folder's file that no other build links is written over in place; a linked one never is")
+    func overwrittenInPlace() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("laurel-inplace-" + UUID().uuidString).path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let output = root + "/public"
+        func build(_ files: [String: String]) throws -> Publisher {
+            let publisher = try Publisher(output: output)
+            for (path, text) in files.sorted(by: { $0.key < $1.key }) { try publisher.write(path, Array(text.utf8)) }
+            try publisher.commit()
+            return publisher
+        }
+        func inode(_ path: String) -> Int? {
+            (try? FileManager.default.attributesOfItem(atPath: path))?[.systemFileNumber] as? Int
+        }
+        let first = try build(["p/a.html": "one, a longer text", "p/linked.html": "first", "same.html": "s"])
+        // Held open, the first build's file keeps its inode (numbers of removed files come back).
+        let firstA = try FileHandle(forReadingFrom: URL(fileURLWithPath: first.folder + "/p/a.html"))
+        defer { try? firstA.close() }
+        // Someone links a file of that build elsewhere: it has two links, so it is not laurel's alone.
+        #expect(link(first.folder + "/p/linked.html", root + "/elsewhere.html") == 0)
+        let second = try build(["p/a.html": "two", "p/linked.html": "second", "same.html": "s"])
+        let third = try build(["p/a.html": "three", "p/linked.html": "third", "same.html": "s"])
+        #expect(third.reusedBuild == first.folder)
+        #expect(third.folder != first.folder && !FileManager.default.fileExists(atPath: first.folder))
+        for (path, text) in [("p/a.html", "three"), ("p/linked.html", "third"), ("same.html", "s")] {
+            #expect(FileManager.default.contents(atPath: output + "/" + path) == Data(text.utf8), "\(path) holds exactly its new bytes")
+        }
+        try firstA.seek(toOffset: 0)
+        #expect(try firstA.readToEnd() == Data("three".utf8), "written over in place, shorter, in the first build's inode")
+        #expect(FileManager.default.contents(atPath: root + "/elsewhere.html") == Data("first".utf8), "a file with another link is never written through")
+        #expect(inode(third.folder + "/p/linked.html") != inode(root + "/elsewhere.html"))
+        #expect(inode(third.folder + "/same.html") == inode(second.folder + "/same.html"), "the same bytes stay linked to the published build")
+        #expect(FileManager.default.contents(atPath: second.folder + "/p/a.html") == Data("two".utf8), "the build before is untouched")
+        #expect(third.written == 2 && third.unchanged == 1)
+    }
+
     @Test("a reused folder's manifest naming paths outside it removes nothing there")
     func reusedManifestOutside() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("laurel-outside-" + UUID().uuidString).path

@@ -15,9 +15,10 @@ import Glibc
 ///
 /// The new folder is the build before the previous one, reused (decision 123): its manifest
 /// says what each of its files holds, so a file whose bytes it and the published build both
-/// have costs no system call, any other file is unlinked and made again (never written
-/// through: its inode may be shared with the published build), and what the new build lacks
-/// is removed before its manifest is written. Without such a build (the first two builds of an output, or after a
+/// have costs no system call; a file only that folder links (one link) is written over in
+/// place (decision 124); any other file is unlinked and made again (never written through:
+/// its inode may be shared with the published build); and what the new build lacks is
+/// removed before its manifest is written. Without such a build (the first two builds of an output, or after a
 /// build killed before its manifest) the folder is new.
 public final class Publisher: SiteSink, @unchecked Sendable {
     public let output: String
@@ -192,6 +193,13 @@ public final class Publisher: SiteSink, @unchecked Sendable {
             record(path, bytes.count, hash, changed: false)
             return
         }
+        // A file of the reused folder that is no other build's (one link: its bytes were never
+        // the published build's) is written over where it is: the kernel keeps its pages,
+        // where a new file would take fresh ones and free the old (decision 124).
+        if !again, !asBefore, reusedManifest[path] != nil, try overwrite(path, bytes) {
+            record(path, bytes.count, hash, changed: true)
+            return
+        }
         // A file there (reused, or kept and then written after all) may be a hard link into the
         // previous build: remove the name, never write through it.
         if again || reusedManifest[path] != nil { clear(path) }
@@ -234,6 +242,28 @@ public final class Publisher: SiteSink, @unchecked Sendable {
         if unlinkat(folderFD, path, 0) != 0 && errno == EISDIR {
             try? FileManager.default.removeItem(atPath: folder + "/" + path)
         }
+    }
+
+    /// Writes `bytes` over the reused folder's file `path` if it is a regular file with no
+    /// other link (so no other build, and never the published one, sees it change); false,
+    /// with nothing changed, when it is not one.
+    private func overwrite(_ path: String, _ bytes: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        let fd = openat(folderFD, path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_nlink == 1 else {
+            close(fd)
+            return false
+        }
+        lock.withLock { _ = cleared.insert(path) }  // its old bytes are going: trust no manifest
+        let shown = folder + "/" + path
+        var failure = Publisher.writeAll(fd, bytes, shown: shown)
+        if failure == nil, Int(info.st_size) > bytes.count, ftruncate(fd, off_t(bytes.count)) != 0 {
+            failure = Failure.io("\(shown): cannot write (\(String(cString: strerror(errno))))")
+        }
+        if close(fd) != 0, failure == nil { throw Failure.io("\(shown): cannot write (\(String(cString: strerror(errno))))") }
+        if let failure { throw failure }
+        return true
     }
 
     /// Hard-links `path` from the previous build; a folder of the reused build in the way is
@@ -304,21 +334,24 @@ public final class Publisher: SiteSink, @unchecked Sendable {
             fd = openat(base, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         }
         guard fd >= 0 else { throw Failure.io("\(full): cannot create (\(String(cString: strerror(errno))))") }
-        var offset = 0
-        let raw = UnsafeRawBufferPointer(bytes)
-        let failure: Failure? = {
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress?.advanced(by: offset), raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return Failure.io("\(full): cannot write (\(String(cString: strerror(errno))))")
-                }
-                offset += n
-            }
-            return nil
-        }()
+        let failure = writeAll(fd, bytes, shown: full)
         if close(fd) != 0, failure == nil { throw Failure.io("\(full): cannot write (\(String(cString: strerror(errno))))") }
         if let failure { throw failure }
+    }
+
+    /// Writes all of `bytes` to `fd` from its current offset.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>, shown: String) -> Failure? {
+        var offset = 0
+        let raw = UnsafeRawBufferPointer(bytes)
+        while offset < raw.count {
+            let n = Glibc.write(fd, raw.baseAddress?.advanced(by: offset), raw.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return Failure.io("\(shown): cannot write (\(String(cString: strerror(errno))))")
+            }
+            offset += n
+        }
+        return nil
     }
 
     /// Makes `path` (relative to the build folder) and its parents.
