@@ -62,7 +62,8 @@ struct SourcesLoader {
         let order = inputs.indices.sorted { inputs[$0].bytes.count > inputs[$1].bytes.count }
         var results: [ParsedYAML?] = []
         let storage = [UInt8](unsafeUninitializedCapacity: plan.total) { buffer, count in
-            HugePages.advise(UnsafeMutableRawPointer(buffer.baseAddress), bytes: plan.total)
+            // No huge pages here (decision 125): these bytes are read in order, once, and a
+            // 2 MB page zeroed at the first touch cost more than the TLB misses it saves.
             let target = SharedBytes(buffer: buffer)
             results = Parallel.map(order.count + plan.pieceCount, jobs: jobs) { k -> ParsedYAML? in
                 guard k < order.count else {
