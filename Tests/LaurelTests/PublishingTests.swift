@@ -327,17 +327,20 @@ struct PublishingTests {
         #expect(backAgain > 0, "some pages went A -> B -> A")
     }
 
+    /// One build of `files` (path: text) by a Publisher in-process.
+    static func publish(_ files: [String: String], to output: String) throws -> Publisher {
+        let publisher = try Publisher(output: output)
+        for (path, text) in files.sorted(by: { $0.key < $1.key }) { try publisher.write(path, Array(text.utf8)) }
+        try publisher.commit()
+        return publisher
+    }
+
     @Test("a reused folder's files and folders trade places: a file where a folder goes, two levels up, and a folder where a file goes")
     func reusedFolderShapes() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("laurel-shapes-" + UUID().uuidString).path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let output = root + "/public"
-        func build(_ files: [String: String]) throws -> Publisher {
-            let publisher = try Publisher(output: output)
-            for (path, text) in files.sorted(by: { $0.key < $1.key }) { try publisher.write(path, Array(text.utf8)) }
-            try publisher.commit()
-            return publisher
-        }
+        func build(_ files: [String: String]) throws -> Publisher { try Self.publish(files, to: output) }
         func expectTree(_ files: [String: String], _ comment: String) {
             var expected: [String: Data] = [:]
             for (path, text) in files {
@@ -371,12 +374,7 @@ struct PublishingTests {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("laurel-inplace-" + UUID().uuidString).path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let output = root + "/public"
-        func build(_ files: [String: String]) throws -> Publisher {
-            let publisher = try Publisher(output: output)
-            for (path, text) in files.sorted(by: { $0.key < $1.key }) { try publisher.write(path, Array(text.utf8)) }
-            try publisher.commit()
-            return publisher
-        }
+        func build(_ files: [String: String]) throws -> Publisher { try Self.publish(files, to: output) }
         func inode(_ path: String) -> Int? {
             (try? FileManager.default.attributesOfItem(atPath: path))?[.systemFileNumber] as? Int
         }
