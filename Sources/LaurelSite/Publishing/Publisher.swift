@@ -256,12 +256,11 @@ public final class Publisher: SiteSink, @unchecked Sendable {
             return false
         }
         lock.withLock { _ = cleared.insert(path) }  // its old bytes are going: trust no manifest
-        let shown = folder + "/" + path
-        var failure = Publisher.writeAll(fd, bytes, shown: shown)
+        var failure = Publisher.writeAll(fd, bytes, shown: folder + "/" + path)
         if failure == nil, Int(info.st_size) > bytes.count, ftruncate(fd, off_t(bytes.count)) != 0 {
-            failure = Failure.io("\(shown): cannot write (\(String(cString: strerror(errno))))")
+            failure = Failure.io("\(folder)/\(path): cannot write (\(String(cString: strerror(errno))))")
         }
-        if close(fd) != 0, failure == nil { throw Failure.io("\(shown): cannot write (\(String(cString: strerror(errno))))") }
+        if close(fd) != 0, failure == nil { throw Failure.io("\(folder)/\(path): cannot write (\(String(cString: strerror(errno))))") }
         if let failure { throw failure }
         return true
     }
