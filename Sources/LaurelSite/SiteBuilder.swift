@@ -184,7 +184,7 @@ public enum SiteBuilder {
         let results = sources.ledger.storage.withUnsafeBufferPointer { ledgerTexts in
         let support = PersonPageSupport(site, boards: boards, ledgerTexts: ledgerTexts)
         let historyExport = HistoryExport(site)
-        let personInputs = reuse.map { PersonInputs(site, reuse: $0) }
+        let personInputs = reuse.map { PersonInputs(site, reuse: $0, support: support, jobs: jobs) }
         return Parallel.map(total, jobs: jobs) { k -> Result<Int, Error> in
             do {
                 if k < rawFiles.count {

@@ -117,12 +117,15 @@ struct IncrementalBuildTests {
         var ids: [String] = []
         var reversed = Set<String>()
         var line = 0
+        // Memos written so far, with their file: a "memo" step edits one in place.
+        var memos: [(text: String, file: String)] = []
         var kinds: [String: Int] = [:]
         var reusedOnLedgerChange = 0
         for step in 0..<14 {
             // New ledger lines are dated after the fixture's last line (2026-06-29) and its
             // balance assertion, one day after another, so every change stays valid.
-            let kind = random.pick(["earn", "earn", "earn", "reverse", "page", "template", "as-of", "portal"])
+            // Every sequence also edits a memo in place at steps 6 and 13.
+            let kind = step % 7 == 6 ? "memo" : random.pick(["earn", "earn", "earn", "reverse", "memo", "page", "template", "as-of", "portal"])
             kinds[kind, default: 0] += 1
             switch kind {
             case "earn":
@@ -133,16 +136,27 @@ struct IncrementalBuildTests {
                     let id = "inc-\(seed)-\(line)"
                     ids.append(id)
                     switch random.below(3) {
-                    case 0: text += "\(day) earn \(person) deal-won amount:\(1000 * (1 + random.below(90))) id:\(id) \"随机 \(line)\"\n"
+                    case 0:
+                        text += "\(day) earn \(person) deal-won amount:\(1000 * (1 + random.below(90))) id:\(id) \"随机 \(line)\"\n"
+                        memos.append(("随机 \(line)", ""))
                     case 1: text += "\(day) earn \(person) new-customer id:\(id)\n"
                     default:
                         let approver = person == "zhou-min" ? "qian-li" : "zhou-min"
                         text += "\(day) award \(person) \(5 + random.below(20)) by:\(approver) id:\(id) \"鼓励 \(line)\"\n"
+                        memos.append(("鼓励 \(line)", ""))
                     }
                 }
                 // Into the last ledger file, or a new one after it.
                 if !scratch.exists("ledger/2026-Q3.ledger") && random.below(3) == 0 { try scratch.write("", to: "ledger/2026-Q3.ledger") }
                 try scratch.append(text, to: scratch.lastLedger)
+                for k in memos.indices where memos[k].file.isEmpty { memos[k].file = scratch.lastLedger }
+            case "memo":
+                // An earlier line's memo edited in place: the history shows the same entries,
+                // same count, one memo different.
+                guard !memos.isEmpty else { continue }
+                let k = random.below(memos.count)
+                try scratch.replace("\"\(memos[k].text)\"", "\"\(memos[k].text)改\"", in: memos[k].file)
+                memos[k].text += "改"
             case "reverse":
                 guard let id = ids.filter({ !reversed.contains($0) }).randomElement(using: &random) else { continue }
                 reversed.insert(id)

@@ -15,7 +15,7 @@ import LaurelSources
 public struct DependencyRecord: Sendable {
     /// The format of the record and of the fingerprints in it. Raise it whenever what a
     /// fingerprint covers changes: an older record is then ignored (a full render).
-    public static let version = 4
+    public static let version = 5
     static let header = "laurel-dependency-record \(version)"
 
     public private(set) var fingerprints: [String: UInt64]

@@ -21,8 +21,10 @@ struct PersonInputs: Sendable {
     let historySalt: UInt64
     /// Per ledger file, a hash of its path (`ledger/PATH:LINE` sources).
     let fileHashes: [UInt64]
+    /// Per person, the digest of their history's entries (`HistoryDigests`).
+    let historyDigests: [UInt64]
 
-    init(_ site: SiteContext, reuse: RenderReuse) {
+    init(_ site: SiteContext, reuse: RenderReuse, support: PersonPageSupport, jobs: Int) {
         var words = FingerprintWriter()
         words.word(reuse.personSalt)
         words.text("person")
@@ -50,6 +52,7 @@ struct PersonInputs: Sendable {
         history.text("person history")
         historySalt = history.value
         fileHashes = site.sourcePrefixes.map { ContentHash.of(Array($0.utf8)) }
+        historyDigests = HistoryDigests.make(site, support: support, fileHashes: fileHashes, jobs: jobs)
     }
 
     /// The fingerprints of person `p`'s files: `history` for the feed and `history.csv`, which
@@ -67,34 +70,10 @@ struct PersonInputs: Sendable {
         let book = site.book
         let account = book.accounts[p]
         let entries = site.sources.ledger.entries
-        let outcomes = book.outcomes
         // The history (page, feed and CSV): every entry with its outcome, the entries it
-        // reverses or is reversed by, and the target bonuses.
+        // reverses or is reversed by (`HistoryDigests`), and the target bonuses.
         words.int(account.entries.count)
-        for i in account.entries {
-            let e = entries[Int(i)]
-            let o = outcomes[Int(i)]
-            entry(e, into: &words)
-            words.int32(e.subject)
-            words.int64(e.points)
-            words.int64(e.amount)
-            words.int64(e.qty)
-            words.bytes(e.id >= 0 ? support.text(e.idStart, Int32(e.idLength)) : nil)
-            words.bytes(support.text(e.memoStart, e.memoLength))
-            words.int64(o.points)
-            words.int64(o.capped)
-            words.int(Int(o.ruleVersion))
-            if o.isReversed {
-                words.bool(true)
-                entry(entries[Int(o.reversedBy)], into: &words)
-            } else {
-                words.bool(false)
-            }
-            if e.verb == .reverse, e.subject >= 0 {
-                entry(entries[Int(e.subject)], into: &words)
-                words.int64(book.reversalEffect(of: Int(e.subject), in: entries))
-            }
-        }
+        words.word(historyDigests[p])
         words.int(account.bonuses.count)
         for t in account.bonuses {
             guard let bonus = book.bonuses[Int(t)] else {
@@ -184,12 +163,8 @@ struct PersonInputs: Sendable {
         return [summary, row, Int64(book.asOf.serial)]
     }
 
-    /// Where an entry is and what it is: its date, verb and `ledger/PATH:LINE`.
     @inline(__always)
     private func entry(_ e: LedgerEntry, into words: inout FingerprintWriter) {
-        words.day(e.date)
-        words.int(Int(e.verb.rawValue))
-        words.word(Int(e.file) < fileHashes.count ? fileHashes[Int(e.file)] : 0)
-        words.int32(e.line)
+        HistoryDigests.entry(e, fileHashes: fileHashes, into: &words)
     }
 }
