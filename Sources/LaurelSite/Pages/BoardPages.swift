@@ -8,18 +8,14 @@ extension SiteContext {
 
     /// Every board: each period of each kind, overall and per category.
     func boards(jobs: Int) -> [Board] {
-        var specs: [(Period, Int?)] = []
-        for kind in PeriodKind.allCases {
-            for period in scores.periods(kind, asOf: book.asOf) {
-                specs.append((period, nil))
-                for c in scores.categories.indices { specs.append((period, c)) }
-            }
-        }
+        var periods: [Period] = []
+        for kind in PeriodKind.allCases { periods += scores.periods(kind, asOf: book.asOf) }
         let order = Board.nameOrder(sources)
-        return Parallel.map(specs.count, jobs: jobs) { [self, specs] i in
-            Board(scores, sources, period: specs[i].0, category: specs[i].1, asOf: book.asOf, nameOrder: order,
-                  limit: specs[i].1 == nil ? nil : SiteContext.boardLength)
-        }
+        let byName = Board.byName(order)
+        // Per period: the board of all categories, then one per category.
+        return Parallel.map(periods.count, jobs: jobs) { [self, periods] i in
+            Board.all(scores, sources, period: periods[i], asOf: book.asOf, nameOrder: order, byName: byName, limit: SiteContext.boardLength)
+        }.flatMap { $0 }
     }
 
     func boardPage(_ board: Board, at: String, isCurrent: Bool, all: [Period]) -> View {

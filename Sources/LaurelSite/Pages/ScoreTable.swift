@@ -97,6 +97,18 @@ struct ScoreTable: Sendable {
         return total
     }
 
+    /// A person's score in each category over the table's months of a period, into `sums`
+    /// (one per category, added to).
+    func scores(person p: Int, months: ClosedRange<Int>, into sums: UnsafeMutableBufferPointer<Int64>) {
+        let c = categories.count
+        points.withUnsafeBufferPointer { points in
+            let base = p * monthCount * c
+            for month in months {
+                for k in 0..<c { sums[k] += points[base + month * c + k] }
+            }
+        }
+    }
+
     /// Points per category over a person's whole history (for guidance).
     func lifetimeByCategory(person p: Int) -> [Int64] {
         let c = categories.count
@@ -142,8 +154,6 @@ struct Board: Sendable {
     /// `limit`: keep only the first places (category boards show the top 100 of 10,000; only
     /// those are sorted). A rank counts everyone above, so the places kept are exact.
     init(_ table: ScoreTable, _ sources: PortalSources, period: Period, category: Int?, asOf: Day, nameOrder: [Int32], limit: Int? = nil) {
-        self.period = period
-        self.category = category
         var eligible: [(person: Int, score: Int64)] = []
         eligible.reserveCapacity(sources.people.count)
         let (first, last) = (period.firstDay, period.lastDay)
@@ -151,6 +161,49 @@ struct Board: Sendable {
         for (p, person) in sources.people.enumerated() where PointsEngine.isRanked(person, from: first, to: last, asOf: asOf) {
             eligible.append((p, months.map { table.score(person: p, months: $0, category: category) } ?? 0))
         }
+        self.init(period: period, category: category, eligible: eligible, nameOrder: nameOrder, byName: Board.byName(nameOrder), limit: limit)
+    }
+
+    /// Every board of `period`, all categories first and then each category in the table's
+    /// order: each person's scores are summed once for all of them.
+    static func all(_ table: ScoreTable, _ sources: PortalSources, period: Period, asOf: Day, nameOrder: [Int32], byName: [Int32], limit: Int) -> [Board] {
+        let c = table.categories.count
+        let (first, last) = (period.firstDay, period.lastDay)
+        let months = table.months(of: period)
+        var ranked: [Int] = []
+        ranked.reserveCapacity(sources.people.count)
+        for (p, person) in sources.people.enumerated() where PointsEngine.isRanked(person, from: first, to: last, asOf: asOf) { ranked.append(p) }
+        // [ranked person][category]
+        var sums = [Int64](repeating: 0, count: ranked.count * c)
+        if let months {
+            sums.withUnsafeMutableBufferPointer { sums in
+                for (k, p) in ranked.enumerated() { table.scores(person: p, months: months, into: UnsafeMutableBufferPointer(rebasing: sums[(k * c)..<(k * c + c)])) }
+            }
+        }
+        var boards: [Board] = []
+        var eligible = [(person: Int, score: Int64)](repeating: (0, 0), count: ranked.count)
+        for category in [nil] + (0..<c).map({ Optional($0) }) {
+            for (k, p) in ranked.enumerated() {
+                var score: Int64 = 0
+                if let category { score = sums[k * c + category] } else { for j in 0..<c { score += sums[k * c + j] } }
+                eligible[k] = (p, score)
+            }
+            boards.append(Board(period: period, category: category, eligible: eligible, nameOrder: nameOrder, byName: byName, limit: category == nil ? nil : limit))
+        }
+        return boards
+    }
+
+    /// Each name position's person: the inverse of `nameOrder`.
+    static func byName(_ nameOrder: [Int32]) -> [Int32] {
+        var people = [Int32](repeating: 0, count: nameOrder.count)
+        for (p, position) in nameOrder.enumerated() where Int(position) < people.count && position >= 0 { people[Int(position)] = Int32(p) }
+        return people
+    }
+
+    private init(period: Period, category: Int?, eligible: [(person: Int, score: Int64)], nameOrder: [Int32], byName: [Int32], limit: Int?) {
+        self.period = period
+        self.category = category
+        var eligible = eligible
         count = eligible.count
         if let limit, limit > 0, eligible.count > limit {
             // Only scores at or above the limit-th highest can be shown.
@@ -158,9 +211,7 @@ struct Board: Sendable {
             let threshold = Board.largest(limit, in: &scores)
             eligible.removeAll { $0.score < threshold }
         }
-        eligible.sort { a, b in
-            a.score != b.score ? a.score > b.score : nameOrder[a.person] < nameOrder[b.person]
-        }
+        Board.sort(&eligible, nameOrder: nameOrder, byName: byName)
         if let limit, eligible.count > limit { eligible.removeLast(eligible.count - limit) }
         var ranked: [(Int, Int64, Int)] = []
         ranked.reserveCapacity(eligible.count)
@@ -169,6 +220,24 @@ struct Board: Sendable {
             ranked.append((item.person, item.score, rank))
         }
         order = ranked
+    }
+
+    /// Score descending, then name order (a total order: name positions are distinct). When
+    /// every score fits in 32 bits, both go into one 64-bit key and the keys are sorted as
+    /// integers, a quarter of the time of sorting the pairs with a comparison closure; the
+    /// order is the same.
+    static func sort(_ eligible: inout [(person: Int, score: Int64)], nameOrder: [Int32], byName: [Int32]) {
+        let fits = byName.count == nameOrder.count && eligible.allSatisfy { $0.score >= Int64(Int32.min) && $0.score <= Int64(Int32.max) && nameOrder[$0.person] >= 0 }
+        guard fits else {
+            eligible.sort { a, b in a.score != b.score ? a.score > b.score : nameOrder[a.person] < nameOrder[b.person] }
+            return
+        }
+        // Int32.max - score is in 0...2^32-1: smaller for a higher score.
+        var keys = eligible.map { UInt64(Int64(Int32.max) - $0.score) << 32 | UInt64(UInt32(nameOrder[$0.person])) }
+        keys.sort()
+        for (i, key) in keys.enumerated() {
+            eligible[i] = (Int(byName[Int(key & 0xFFFF_FFFF)]), Int64(Int32.max) - Int64(key >> 32))
+        }
     }
 
     /// The k-th largest value (k from 1), by quickselect; reorders `values`.
