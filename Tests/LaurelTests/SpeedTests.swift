@@ -6,6 +6,24 @@ import LaurelSources
 /// The faster ways of writing the same bytes (docs/benchmark.md, decisions 105–109): each is
 /// checked against the plain way it replaced.
 @Suite struct SpeedTests {
+    @Test("board order by packed keys is the comparison sort's order, ties by name; scores beyond 32 bits take the comparison sort")
+    func boardSortIsTheComparisonOrder() {
+        var state: UInt64 = 42
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        let people = 500
+        var nameOrder = Array(0..<Int32(people))
+        for i in stride(from: people - 1, to: 0, by: -1) { nameOrder.swapAt(i, Int(next() % UInt64(i + 1))) }
+        let byName = Board.byName(nameOrder)
+        for scale in [Int64(7), Int64(Int32.max), Int64(1) << 40] {
+            // Few distinct scores, so most places are ties decided by name.
+            var eligible = (0..<people).map { (person: $0, score: (Int64(next() % 9) - 4) * scale) }
+            let expected = eligible.sorted { a, b in a.score != b.score ? a.score > b.score : nameOrder[a.person] < nameOrder[b.person] }
+            Board.sort(&eligible, nameOrder: nameOrder, byName: byName)
+            #expect(eligible.map(\.person) == expected.map(\.person), "scale \(scale)")
+            #expect(eligible.map(\.score) == expected.map(\.score), "scale \(scale)")
+        }
+    }
+
     static let hostile = ["", "plain", "张伟", "say \"hi\"\\", "a\nb\r\nc\td", "<script>&amp;</script>",
                           "line\u{2028}para\u{2029}end", "\u{0}\u{1}\u{1F}\u{7F} x", "emoji 🎉 é", "\u{E2}\u{80}", "'=SUM(A1)"]
 

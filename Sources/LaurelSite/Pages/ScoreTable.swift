@@ -224,8 +224,8 @@ struct Board: Sendable {
 
     /// Score descending, then name order (a total order: name positions are distinct). When
     /// every score fits in 32 bits, both go into one 64-bit key and the keys are sorted as
-    /// integers, a quarter of the time of sorting the pairs with a comparison closure; the
-    /// order is the same.
+    /// integers instead of the pairs with a comparison closure (the closure sort was a quarter
+    /// of the boards' samples in a one-entry build at 10,000 people); the order is the same.
     static func sort(_ eligible: inout [(person: Int, score: Int64)], nameOrder: [Int32], byName: [Int32]) {
         let fits = byName.count == nameOrder.count && eligible.allSatisfy { $0.score >= Int64(Int32.min) && $0.score <= Int64(Int32.max) && nameOrder[$0.person] >= 0 }
         guard fits else {
