@@ -372,9 +372,3 @@ extension SiteContext {
         }
     }
 }
-
-/// Keeps loads made only to bring memory into the cache from being optimized away.
-enum Prefetch {
-    @_optimize(none)
-    static func keep(_ value: Int64) {}
-}
